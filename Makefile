@@ -1,0 +1,61 @@
+# The front door. `make run` and `make test` each do all the set-up they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PYTHON_VENV := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/guidance-assistant.tar.gz
+# Training inputs: a change to any of these retrains; data/guidance/ is read by the action
+# server at start-up and needs no training.
+TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' -not -path 'data/guidance/*')
+
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help setup validate train run shell test evaluate tune clean
+
+help:
+	@echo "make run       set up, train if needed, start the assistant (Ctrl-C stops it)"
+	@echo "make shell     the same, with a chat in this terminal"
+	@echo "make test      set up, train if needed, run every test"
+	@echo "make evaluate  held-out evaluation with gates; writes docs/evaluation.md"
+	@echo "make tune      suggest confidence thresholds from the tuning set"
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements/base.txt requirements/constraints.txt scripts/make-venv.sh
+	scripts/make-venv.sh $(VENV)
+	@touch $@
+
+validate: var/validated
+
+var/validated: $(TRAINING_DATA) | setup
+	$(RASA) data validate --fail-on-warnings
+	@mkdir -p var && touch $@
+
+train: $(MODEL)
+
+$(MODEL): $(TRAINING_DATA) | var/validated
+	$(RASA) train --fixed-model-name guidance-assistant --out models
+	@touch $@
+
+run: train
+	$(PYTHON_VENV) -m scripts.run
+
+shell: train
+	$(PYTHON_VENV) -m scripts.run --shell
+
+test: train
+	$(PYTHON_VENV) -m pytest
+
+evaluate: train
+	$(PYTHON_VENV) -m scripts.evaluate
+
+tune: train
+	$(PYTHON_VENV) -m scripts.tune_thresholds
+
+clean:
+	rm -rf models var .pytest_cache

@@ -1,0 +1,58 @@
+"""Decide what to do with a question: answer a topic, ask which topic was meant, or decline.
+
+Confident predictions reach this point as a topic intent. Uncertain ones arrive as
+`nlu_fallback` (Rasa's FallbackClassifier, thresholds in config.yml) with the model's
+ranking, and are decided here, so the assistant never guesses when it is unsure. Short
+follow-ups ("what about former patients?") are read in the context of the last answer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Collection, Dict, List, Optional, Tuple
+
+FALLBACK_INTENT = "nlu_fallback"
+FOLLOW_UP_INTENT = "follow_up"
+ANSWER, CLARIFY, DECLINE = "answer", "clarify", "decline"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    clarify_min_confidence: float
+    max_options: int = 3
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str
+    topics: Tuple[str, ...] = ()
+
+
+def decide(
+    intent: Optional[str],
+    ranking: List[Dict[str, Any]],
+    topic_ids: Collection[str],
+    previous_topic: Optional[str],
+    thresholds: Thresholds,
+) -> Decision:
+    """Turn the NLU prediction into an answer, a clarify question or a decline."""
+    if intent in topic_ids:
+        return Decision(ANSWER, (intent,))
+
+    ranked = [r for r in ranking if r.get("name") != FALLBACK_INTENT]
+    if ranked and ranked[0].get("name") == FOLLOW_UP_INTENT:
+        if previous_topic in topic_ids:
+            return Decision(ANSWER, (previous_topic,))
+        ranked = ranked[1:]  # a follow-up to nothing: judge the question on its own
+    options = tuple(
+        r["name"]
+        for r in ranked[: thresholds.max_options]
+        if r["name"] in topic_ids
+        and r.get("confidence", 0.0) >= thresholds.clarify_min_confidence
+    )
+    if not options:
+        return Decision(DECLINE)
+    # An unclear message whose candidates include the topic just answered is most likely
+    # about that topic still.
+    if previous_topic in options:
+        return Decision(ANSWER, (previous_topic,))
+    return Decision(CLARIFY, options)

@@ -1,0 +1,68 @@
+"""`make run` (both servers, until Ctrl-C) and `make shell` (a terminal chat)."""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+
+from scripts.servers import BIN, ROOT, Servers, StartError
+
+EXAMPLE_QUESTION = "Can I accept a friend request from a patient?"
+
+
+def _banner(servers: Servers) -> str:
+    body = json.dumps({"sender": "me", "message": EXAMPLE_QUESTION})
+    return f"""
+The guidance assistant is running.
+  Rasa server:   {servers.rasa_url}  (REST channel: POST {servers.rest_webhook})
+  Action server: {servers.action_url}
+
+Ask it a question:
+  curl -s {servers.rest_webhook} -H 'Content-Type: application/json' -d '{body}'
+
+Press Ctrl-C to stop both servers.
+"""
+
+
+def serve() -> int:
+    with Servers() as servers:
+        print(_banner(servers), flush=True)
+        try:
+            while all(p.poll() is None for p in servers.processes):
+                time.sleep(1)
+        except KeyboardInterrupt:
+            print("\nStopping the servers...", flush=True)
+            return 0
+        print("A server stopped unexpectedly; stopping the other one.", file=sys.stderr)
+        return 1
+
+
+def shell() -> int:
+    with Servers(start_rasa=False) as servers:
+        command = [
+            str(BIN / "rasa"), "shell",
+            "--model", str(servers.model),
+            "--endpoints", "endpoints.yml",
+            "--port", str(servers.rasa_port),
+        ]
+        try:
+            return subprocess.call(command, cwd=ROOT, env=servers.environment())
+        except KeyboardInterrupt:
+            return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shell", action="store_true", help="chat in the terminal")
+    args = parser.parse_args()
+    try:
+        return shell() if args.shell else serve()
+    except StartError as error:
+        print(f"Could not start the assistant: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

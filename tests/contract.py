@@ -1,0 +1,27 @@
+"""The public reply contract: topic ids and reply types that channels and analytics rely on."""
+
+TOPIC_IDS = (
+    "social_media_basics",
+    "choosing_platforms",
+    "digital_footprint_and_privacy",
+    "professional_standards",
+    "patient_confidentiality",
+    "patient_images",
+    "workplace_photos",
+    "professional_boundaries",
+    "networking_and_learning",
+    "messaging_apps",
+    "raising_concerns",
+    "employer_policy",
+    "personal_accounts",
+    "inappropriate_content",
+    "online_abuse",
+    "patients_recording",
+    "defamation",
+    "consequences",
+    "students",
+    "seeking_advice",
+    "public_engagement",
+)
+
+REPLY_TYPES = ("answer", "clarify", "out_of_scope", "smalltalk")

@@ -1,0 +1,119 @@
+"""End to end over the REST channel: a real Rasa server, action server and trained model."""
+import pytest
+
+from tests.contract import REPLY_TYPES, TOPIC_IDS
+
+
+def assert_contract(reply):
+    assert len(reply.customs) == 1, reply.messages
+    assert reply.kind in REPLY_TYPES
+    assert reply.text.strip(), "every reply also reads as plain text"
+
+
+@pytest.mark.parametrize(
+    "question, topic",
+    [
+        ("is it alright to accept a facebook friend request from a lady i scanned yesterday", "professional_boundaries"),
+        ("thinking of putting an interesting anonymised chest film on twitter for teaching", "patient_images"),
+        ("a workmate shared something on instagram that i think breaches confidentiality, who do i tell", "raising_concerns"),
+        ("our team has a whatsapp chat, are we allowed to send pictures of scans in it", "messaging_apps"),
+        ("what exactly do the hcpc standards expect from me online", "professional_standards"),
+        ("someone keeps leaving nasty comments about me on the trust facebook page", "online_abuse"),
+    ],
+)
+def test_a_guidance_question_is_answered_with_its_topic_and_a_citation(
+    conversation, knowledge_base, question, topic
+):
+    reply = conversation(question)
+
+    assert_contract(reply)
+    assert (reply.kind, reply.topic) == ("answer", topic)
+    expected = knowledge_base.topics[topic]
+    assert reply.custom["citations"] == [p.citation() for p in expected.passages]
+    assert expected.answer_passage.answer in reply.text
+    assert expected.answer_passage.url in reply.text
+    assert {b["payload"] for b in reply.buttons} == {f"/{t}" for t in expected.related_topics}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what mA should i use for a lateral lumbar spine",
+        "how do i book annual leave on the new rota system",
+        "who won the football last night",
+        "my PACS login has expired and IT are not answering",
+    ],
+)
+def test_an_out_of_scope_question_is_declined_politely(conversation, question):
+    reply = conversation(question)
+
+    assert_contract(reply)
+    assert reply.kind == "out_of_scope"
+    assert "sor.org" in reply.text
+
+
+def test_a_follow_up_button_answers_the_related_topic(conversation, knowledge_base):
+    first = conversation("is it alright to accept a facebook friend request from a lady i scanned yesterday")
+    button = first.buttons[0]
+
+    second = conversation(button["payload"])
+
+    assert_contract(second)
+    assert second.kind == "answer"
+    assert f"/{second.topic}" == button["payload"]
+    assert second.topic in knowledge_base.topics["professional_boundaries"].related_topics
+
+
+def test_an_ambiguous_question_asks_which_topic_and_the_choice_is_answered(conversation):
+    reply = conversation("colleague photo")
+
+    assert_contract(reply)
+    assert reply.kind == "clarify"
+    assert 2 <= len(reply.options) <= 3
+    assert set(reply.options) <= set(TOPIC_IDS)
+    assert [b["payload"] for b in reply.buttons] == [f"/{t}" for t in reply.options]
+
+    chosen = conversation(reply.buttons[0]["payload"])
+    assert (chosen.kind, chosen.topic) == ("answer", reply.options[0])
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["hello there", "thanks, that's really helpful", "bye for now", "are you a real person?"],
+)
+def test_small_talk_is_answered_as_small_talk(conversation, message):
+    reply = conversation(message)
+
+    assert_contract(reply)
+    assert reply.kind == "smalltalk"
+
+
+def test_help_lists_the_topics_with_example_questions(conversation, knowledge_base):
+    reply = conversation("what sort of things can you help me with?")
+
+    assert_contract(reply)
+    assert reply.kind == "smalltalk"
+    assert knowledge_base.topics["messaging_apps"].title.lower() in reply.text.lower()
+    assert reply.buttons and all(b["payload"][1:] in knowledge_base.topics for b in reply.buttons)
+
+
+@pytest.mark.parametrize(
+    "first, first_topic, follow_up, follow_up_topic",
+    [
+        ("a patient sent me a friend request on facebook after her scan, can i accept it",
+         "professional_boundaries", "what about former patients?", "professional_boundaries"),
+        ("our department uses the teams chat for handovers, is that allowed",
+         "messaging_apps", "and on WhatsApp?", "messaging_apps"),
+        ("thinking of putting an interesting anonymised chest film on twitter for teaching",
+         "patient_images", "what if the patient says it's fine?", "patient_images"),
+    ],
+)
+def test_a_short_follow_up_is_answered_in_context(
+    conversation, first, first_topic, follow_up, follow_up_topic
+):
+    assert conversation(first).topic == first_topic
+
+    reply = conversation(follow_up)
+
+    assert_contract(reply)
+    assert (reply.kind, reply.topic) == ("answer", follow_up_topic)
