@@ -39,7 +39,8 @@ var/validated: $(TRAINING_DATA) | setup
 train: $(MODEL)
 
 $(MODEL): $(TRAINING_DATA) | var/validated
-	$(RASA) train --fixed-model-name guidance-assistant --out models
+	@echo "Training the model (about 2 minutes on 2 cores)..."
+	$(RASA) train --quiet --fixed-model-name guidance-assistant --out models
 	@touch $@
 
 run: train

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -53,7 +54,18 @@ def shell() -> int:
             return 0
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C or a plain `kill` stop both servers the same way."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def main() -> int:
+    _stop_on_signals()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shell", action="store_true", help="chat in the terminal")
     args = parser.parse_args()
@@ -62,6 +74,8 @@ def main() -> int:
     except StartError as error:
         print(f"Could not start the assistant: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

@@ -24,6 +24,11 @@ DEV_SET = ROOT / "tests" / "evaluation" / "dev.yml"
 GRID_THRESHOLD = [x / 100 for x in range(20, 91, 5)]
 GRID_AMBIGUITY = [x / 100 for x in range(0, 61, 5)]
 GRID_FLOOR = [x / 100 for x in range(2, 41, 2)]
+# Constraints, with a margin inside the gates of `make evaluate`: asking back costs the user a
+# click, declining an in-scope question costs a rephrase, answering an out-of-scope one misleads.
+MAX_CLARIFY_RATE = 0.10
+MAX_IN_SCOPE_DECLINED = 0.05
+MIN_OUT_OF_SCOPE_DECLINED = 0.90
 
 
 async def _rankings(questions: List[Dict]) -> List[List[Dict]]:
@@ -69,7 +74,7 @@ def main() -> None:
     scored = []
     for threshold, ambiguity, floor in itertools.product(GRID_THRESHOLD, GRID_AMBIGUITY, GRID_FLOOR):
         counts: Dict[str, float] = dict.fromkeys(
-            ["in", "oos", "right", "wrong", "clarify", "oos_declined"], 0.0
+            ["in", "oos", "right", "wrong", "clarify", "declined", "oos_declined"], 0.0
         )
         for question, ranking in zip(questions, rankings):
             kind, topics = _simulate(ranking, threshold, ambiguity, floor)
@@ -82,16 +87,32 @@ def main() -> None:
                 counts["right"] += kind == ANSWER and topics[0] == question["topic"]
                 counts["wrong"] += kind == ANSWER and topics[0] != question["topic"]
                 counts["clarify"] += kind == CLARIFY
+                counts["declined"] += kind not in (ANSWER, CLARIFY)
+        if (
+            counts["clarify"] / in_scope > MAX_CLARIFY_RATE
+            or counts["declined"] / in_scope > MAX_IN_SCOPE_DECLINED
+            or counts["oos_declined"] / oos < MIN_OUT_OF_SCOPE_DECLINED
+        ):
+            continue
         score = counts["in"] / in_scope + counts["oos"] / oos
         scored.append((score, threshold, ambiguity, floor, counts))
     scored.sort(key=lambda row: row[:4], reverse=True)
-    print(f"tuning set: {in_scope} in-scope, {oos} out-of-scope questions")
-    print("score  threshold  ambiguity  clarify_floor  answered_right  wrong  clarified  oos_declined")
+    print(
+        f"tuning set: {in_scope} in-scope, {oos} out-of-scope questions; constraints: "
+        f"clarified <= {MAX_CLARIFY_RATE:.0%}, in-scope declined <= {MAX_IN_SCOPE_DECLINED:.0%}, "
+        f"out-of-scope declined >= {MIN_OUT_OF_SCOPE_DECLINED:.0%}"
+    )
+    if not scored:
+        print("no thresholds meet the constraints: the model needs better training data")
+        return
+    print("score  threshold  ambiguity  clarify_floor  answered_right  wrong  clarified  "
+          "declined  oos_declined")
     for score, threshold, ambiguity, floor, c in scored[:12]:
         print(
             f"{score:.3f}  {threshold:9.2f}  {ambiguity:9.2f}  {floor:13.2f}  "
             f"{c['right'] / in_scope:14.3f}  {c['wrong'] / in_scope:5.3f}  "
-            f"{c['clarify'] / in_scope:9.3f}  {c['oos_declined'] / oos:12.3f}"
+            f"{c['clarify'] / in_scope:9.3f}  {c['declined'] / in_scope:8.3f}  "
+            f"{c['oos_declined'] / oos:12.3f}"
         )
 
 

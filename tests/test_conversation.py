@@ -15,7 +15,7 @@ def assert_contract(reply):
     [
         ("is it alright to accept a facebook friend request from a lady i scanned yesterday", "professional_boundaries"),
         ("thinking of putting an interesting anonymised chest film on twitter for teaching", "patient_images"),
-        ("a workmate shared something on instagram that i think breaches confidentiality, who do i tell", "raising_concerns"),
+        ("my colleague keeps posting rude stuff about patients on her facebook, what should i do", "raising_concerns"),
         ("our team has a whatsapp chat, are we allowed to send pictures of scans in it", "messaging_apps"),
         ("what exactly do the hcpc standards expect from me online", "professional_standards"),
         ("someone keeps leaving nasty comments about me on the trust facebook page", "online_abuse"),
