@@ -6,7 +6,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge_base, replies, settings
-from actions.triage import ANSWER, CLARIFY, decide
+from actions.triage import ANSWER, CLARIFY, NO_QUESTION, decide
 
 
 class ActionAnswerGuidance(Action):
@@ -22,6 +22,7 @@ class ActionAnswerGuidance(Action):
         kb = knowledge_base.cached(settings.GUIDANCE_DIR)
         message = tracker.latest_message
         decision = decide(
+            text=message.get("text") or "",
             intent=(message.get("intent") or {}).get("name"),
             ranking=message.get("intent_ranking") or [],
             topic_ids=kb.topics,
@@ -34,6 +35,9 @@ class ActionAnswerGuidance(Action):
             return [SlotSet("topic", topic.id)]
         if decision.kind == CLARIFY:
             dispatcher.utter_message(**replies.clarify(kb, decision.topics))
+            return []
+        if decision.kind == NO_QUESTION:
+            dispatcher.utter_message(response="utter_default")
             return []
         dispatcher.utter_message(response="utter_out_of_scope")
         return []

@@ -12,7 +12,7 @@ from typing import Any, Collection, Dict, List, Optional, Tuple
 
 FALLBACK_INTENT = "nlu_fallback"
 FOLLOW_UP_INTENT = "follow_up"
-ANSWER, CLARIFY, DECLINE = "answer", "clarify", "decline"
+ANSWER, CLARIFY, DECLINE, NO_QUESTION = "answer", "clarify", "decline", "no_question"
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Decision:
 
 
 def decide(
+    text: str,
     intent: Optional[str],
     ranking: List[Dict[str, Any]],
     topic_ids: Collection[str],
@@ -35,6 +36,8 @@ def decide(
     thresholds: Thresholds,
 ) -> Decision:
     """Turn the NLU prediction into an answer, a clarify question or a decline."""
+    if not any(character.isalnum() for character in text):
+        return Decision(NO_QUESTION)  # empty, blank, emoji or punctuation only
     if intent in topic_ids:
         return Decision(ANSWER, (intent,))
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import statistics
 import sys
+import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,6 +39,7 @@ class Outcome:
     topic: Optional[str]
     options: List[str]
     follow_up: bool = False
+    seconds: float = 0.0
 
     @property
     def first_choice(self) -> Optional[str]:
@@ -76,6 +79,7 @@ class Results:
             "out_of_scope_answered": rate(oos, lambda o: o.kind == "answer"),
             "follow_up_accuracy": rate(follow_ups, lambda o: o.first_choice == o.expected),
             "macro_f1": self.macro_f1(),
+            "reply_ms_median": 1000 * statistics.median(o.seconds for o in self.outcomes),
             "in_scope_questions": len(in_scope),
             "out_of_scope_questions": len(oos),
             "follow_up_turns": len(follow_ups),
@@ -115,9 +119,11 @@ def run(webhook: str, test_set: Path = TEST_SET) -> Results:
     results = Results()
 
     def record(sender: str, text: str, expected: str, follow_up: bool) -> None:
+        started = time.perf_counter()
         reply: Reply = send(webhook, sender, text)
+        elapsed = time.perf_counter() - started
         results.outcomes.append(
-            Outcome(text, expected, reply.kind, reply.topic, reply.options, follow_up)
+            Outcome(text, expected, reply.kind, reply.topic, reply.options, follow_up, elapsed)
         )
 
     for question in content.get("questions", []):

@@ -54,14 +54,14 @@ def _utility(expected: str, kind: str, topics: Tuple[str, ...]) -> float:
     return 0.0
 
 
-def _simulate(ranking: List[Dict], threshold: float, ambiguity: float, floor: float):
+def _simulate(text: str, ranking: List[Dict], threshold: float, ambiguity: float, floor: float):
     top = ranking[0]
     second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
     unsure = top["confidence"] < threshold or top["confidence"] - second < ambiguity
     intent = FALLBACK_INTENT if unsure else top["name"]
     ranked = [{"name": FALLBACK_INTENT, "confidence": threshold}] + ranking if unsure else ranking
     topic_ids = knowledge_base.cached(settings.GUIDANCE_DIR).topics
-    decision = decide(intent, ranked, topic_ids, None, Thresholds(clarify_min_confidence=floor))
+    decision = decide(text, intent, ranked, topic_ids, None, Thresholds(clarify_min_confidence=floor))
     return decision.kind, decision.topics
 
 
@@ -77,7 +77,7 @@ def main() -> None:
             ["in", "oos", "right", "wrong", "clarify", "declined", "oos_declined"], 0.0
         )
         for question, ranking in zip(questions, rankings):
-            kind, topics = _simulate(ranking, threshold, ambiguity, floor)
+            kind, topics = _simulate(question["text"], ranking, threshold, ambiguity, floor)
             utility = _utility(question["topic"], kind, topics)
             if question["topic"] == "out_of_scope":
                 counts["oos"] += utility

@@ -13,7 +13,7 @@ def tracker(intent, ranking=(), topic=None):
     return Tracker(
         sender_id="unit",
         slots={"topic": topic},
-        latest_message={"text": "…", "intent": ranking[0], "intent_ranking": ranking},
+        latest_message={"text": "a question", "intent": ranking[0], "intent_ranking": ranking},
         events=[],
         paused=False,
         followup_action=None,

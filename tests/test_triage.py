@@ -1,4 +1,6 @@
-from actions.triage import ANSWER, CLARIFY, DECLINE, Thresholds, decide
+import pytest
+
+from actions.triage import ANSWER, CLARIFY, DECLINE, NO_QUESTION, Thresholds, decide
 
 TOPICS = {"professional_boundaries", "messaging_apps", "patient_images"}
 THRESHOLDS = Thresholds(clarify_min_confidence=0.15)
@@ -9,13 +11,13 @@ def ranking(*pairs):
 
 
 def test_a_confident_topic_intent_is_answered():
-    decision = decide("messaging_apps", ranking(("messaging_apps", 0.9)), TOPICS, None, THRESHOLDS)
+    decision = decide("a question", "messaging_apps", ranking(("messaging_apps", 0.9)), TOPICS, None, THRESHOLDS)
     assert (decision.kind, decision.topics) == (ANSWER, ("messaging_apps",))
 
 
 def test_an_unsure_prediction_asks_which_topic_was_meant_best_first():
     decision = decide(
-        "nlu_fallback",
+        "a question", "nlu_fallback",
         ranking(("nlu_fallback", 0.5), ("patient_images", 0.41), ("messaging_apps", 0.38),
                 ("greet", 0.1)),
         TOPICS, None, THRESHOLDS,
@@ -25,7 +27,7 @@ def test_an_unsure_prediction_asks_which_topic_was_meant_best_first():
 
 def test_clarify_offers_at_most_three_topics_above_the_floor():
     decision = decide(
-        "nlu_fallback",
+        "a question", "nlu_fallback",
         ranking(("patient_images", 0.3), ("messaging_apps", 0.3), ("professional_boundaries", 0.2),
                 ("out_of_scope", 0.2)),
         TOPICS, None, Thresholds(clarify_min_confidence=0.25),
@@ -35,7 +37,7 @@ def test_clarify_offers_at_most_three_topics_above_the_floor():
 
 def test_unsure_between_out_of_scope_and_a_topic_asks_rather_than_declines():
     decision = decide(
-        "nlu_fallback",
+        "a question", "nlu_fallback",
         ranking(("nlu_fallback", 0.5), ("out_of_scope", 0.45), ("patient_images", 0.40)),
         TOPICS, None, THRESHOLDS,
     )
@@ -44,7 +46,7 @@ def test_unsure_between_out_of_scope_and_a_topic_asks_rather_than_declines():
 
 def test_unsure_but_probably_out_of_scope_is_declined_not_guessed():
     decision = decide(
-        "nlu_fallback",
+        "a question", "nlu_fallback",
         ranking(("nlu_fallback", 0.5), ("out_of_scope", 0.8), ("patient_images", 0.1)),
         TOPICS, None, THRESHOLDS,
     )
@@ -53,7 +55,7 @@ def test_unsure_but_probably_out_of_scope_is_declined_not_guessed():
 
 def test_a_topic_too_weak_to_offer_is_declined():
     decision = decide(
-        "nlu_fallback", ranking(("patient_images", 0.12), ("messaging_apps", 0.1)),
+        "a question", "nlu_fallback", ranking(("patient_images", 0.12), ("messaging_apps", 0.1)),
         TOPICS, None, THRESHOLDS,
     )
     assert decision.kind == DECLINE
@@ -61,7 +63,7 @@ def test_a_topic_too_weak_to_offer_is_declined():
 
 def test_a_follow_up_is_answered_for_the_previous_topic_when_it_is_a_candidate():
     decision = decide(
-        "nlu_fallback",
+        "a question", "nlu_fallback",
         ranking(("messaging_apps", 0.40), ("professional_boundaries", 0.38)),
         TOPICS, "professional_boundaries", THRESHOLDS,
     )
@@ -70,18 +72,18 @@ def test_a_follow_up_is_answered_for_the_previous_topic_when_it_is_a_candidate()
 
 def test_the_previous_topic_does_not_override_a_confident_new_topic():
     decision = decide(
-        "messaging_apps", ranking(("messaging_apps", 0.95)), TOPICS, "patient_images", THRESHOLDS
+        "a question", "messaging_apps", ranking(("messaging_apps", 0.95)), TOPICS, "patient_images", THRESHOLDS
     )
     assert decision.topics == ("messaging_apps",)
 
 
 def test_no_prediction_at_all_is_declined():
-    assert decide(None, [], TOPICS, None, THRESHOLDS).kind == DECLINE
+    assert decide("a question", None, [], TOPICS, None, THRESHOLDS).kind == DECLINE
 
 
 def test_a_follow_up_is_answered_for_the_topic_of_the_last_answer():
     decision = decide(
-        "follow_up", ranking(("follow_up", 0.8), ("messaging_apps", 0.1)),
+        "a question", "follow_up", ranking(("follow_up", 0.8), ("messaging_apps", 0.1)),
         TOPICS, "professional_boundaries", THRESHOLDS,
     )
     assert (decision.kind, decision.topics) == (ANSWER, ("professional_boundaries",))
@@ -89,7 +91,7 @@ def test_a_follow_up_is_answered_for_the_topic_of_the_last_answer():
 
 def test_an_unsure_follow_up_is_still_read_in_context():
     decision = decide(
-        "nlu_fallback",
+        "a question", "nlu_fallback",
         ranking(("nlu_fallback", 0.45), ("follow_up", 0.4), ("out_of_scope", 0.35)),
         TOPICS, "patient_images", THRESHOLDS,
     )
@@ -98,7 +100,7 @@ def test_an_unsure_follow_up_is_still_read_in_context():
 
 def test_a_follow_up_with_nothing_before_it_is_judged_on_its_own():
     decision = decide(
-        "follow_up", ranking(("follow_up", 0.6), ("messaging_apps", 0.3), ("patient_images", 0.05)),
+        "a question", "follow_up", ranking(("follow_up", 0.6), ("messaging_apps", 0.3), ("patient_images", 0.05)),
         TOPICS, None, THRESHOLDS,
     )
     assert (decision.kind, decision.topics) == (CLARIFY, ("messaging_apps",))
@@ -106,7 +108,13 @@ def test_a_follow_up_with_nothing_before_it_is_judged_on_its_own():
 
 def test_an_off_topic_message_after_an_answer_is_declined_not_answered_in_context():
     decision = decide(
-        "out_of_scope", ranking(("out_of_scope", 0.9), ("follow_up", 0.05)),
+        "a question", "out_of_scope", ranking(("out_of_scope", 0.9), ("follow_up", 0.05)),
         TOPICS, "patient_images", THRESHOLDS,
     )
     assert decision.kind == DECLINE
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀🙈📸", "?!..."])
+def test_a_message_without_words_is_not_a_question(text):
+    decision = decide(text, "nlu_fallback", ranking(("affirm", 0.2)), TOPICS, "patient_images", THRESHOLDS)
+    assert decision.kind == NO_QUESTION
