@@ -15,7 +15,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup validate train run shell test evaluate tune clean
+.PHONY: help setup validate train run shell test evaluate tune purge clean
 
 help:
 	@echo "make run       set up, train if needed, start the assistant (Ctrl-C stops it)"
@@ -23,6 +23,7 @@ help:
 	@echo "make test      set up, train if needed, run every test"
 	@echo "make evaluate  held-out evaluation with gates; writes docs/evaluation.md"
 	@echo "make tune      suggest confidence thresholds from the tuning set"
+	@echo "make purge     delete conversations older than GUIDANCE_RETENTION_DAYS (default 30)"
 
 setup: $(VENV)/.installed
 
@@ -57,6 +58,9 @@ evaluate: train
 
 tune: train
 	$(PYTHON_VENV) -m scripts.tune_thresholds
+
+purge: setup
+	$(PYTHON_VENV) -m scripts.purge
 
 clean:
 	rm -rf models var .pytest_cache

@@ -11,5 +11,5 @@ GUIDANCE_DIR = Path(
 # A topic below this confidence is not offered as a clarify option; when no topic reaches it,
 # the assistant declines. Tuned on tests/evaluation/dev.yml with `make tune`.
 THRESHOLDS = Thresholds(
-    clarify_min_confidence=float(os.getenv("GUIDANCE_CLARIFY_MIN_CONFIDENCE", "0.18")),
+    clarify_min_confidence=float(os.getenv("GUIDANCE_CLARIFY_MIN_CONFIDENCE", "0.14")),
 )

@@ -1,10 +1,13 @@
-"""Rasa's REST channel with its request checked, so a malformed request gets a 400 that says
-what is wrong instead of a 500 or an empty reply. The URL stays /webhooks/rest/webhook."""
+"""Rasa's REST channel behind the guard (channels/guard.py), with its request checked, so a
+malformed request gets a 400 that says what is wrong instead of a 500 or an empty reply.
+The URL stays /webhooks/rest/webhook."""
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.channels.rest import RestInput
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
+
+from channels.guard import GuardedInput, prepare
 
 USAGE = 'Send a JSON object: {"sender": "<conversation id>", "message": "<your question>"}.'
 
@@ -23,7 +26,7 @@ def _optional(request: Request, key: Text, kind: type) -> Any:
     return value
 
 
-class GuidanceRestInput(RestInput):
+class GuidanceRestInput(GuardedInput, RestInput):
     async def _extract_sender(self, req: Request) -> Optional[Text]:
         sender = _optional(req, "sender", str)
         if not sender or not sender.strip():
@@ -32,7 +35,8 @@ class GuidanceRestInput(RestInput):
         return sender
 
     def _extract_message(self, req: Request) -> Optional[Text]:
-        return _optional(req, "message", str) or ""
+        # Redacted here as well as in the guard: Rasa logs this text if the request times out.
+        return prepare(_optional(req, "message", str)).text
 
     def _extract_input_channel(self, req: Request) -> Text:
         return _optional(req, "input_channel", str) or self.name()

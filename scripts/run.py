@@ -45,7 +45,7 @@ def shell() -> int:
         command = [
             str(BIN / "rasa"), "shell",
             "--model", str(servers.model),
-            "--endpoints", "endpoints.yml",
+            "--endpoints", servers.endpoints,
             "--port", str(servers.rasa_port),
         ]
         try:

@@ -5,6 +5,7 @@ import os
 import signal
 import socket
 import subprocess
+import tarfile
 import sys
 import time
 import urllib.request
@@ -48,9 +49,12 @@ class Servers:
     host: str = "127.0.0.1"
     rasa_port: int = int(os.getenv("RASA_PORT", "5005"))
     action_port: int = int(os.getenv("ACTION_PORT", "5055"))
+    endpoints: str = os.getenv("ENDPOINTS", "endpoints.yml")
     log: Optional[IO[str]] = None  # None: inherit the terminal
     start_rasa: bool = True
     processes: List[subprocess.Popen] = field(default_factory=list)
+    action_server: Optional[subprocess.Popen] = None
+    rasa_server: Optional[subprocess.Popen] = None
 
     @property
     def rasa_url(self) -> str:
@@ -59,6 +63,20 @@ class Servers:
     @property
     def action_url(self) -> str:
         return f"http://{self.host}:{self.action_port}"
+
+    @property
+    def endpoints_path(self) -> Path:
+        return ROOT / self.endpoints
+
+    def stored_senders(self) -> set:
+        """The conversation ids in the SQLite tracker store (for tests and support)."""
+        import sqlite3
+
+        import yaml
+
+        store = yaml.safe_load(self.endpoints_path.read_text())["tracker_store"]
+        with sqlite3.connect(ROOT / store["db"]) as connection:
+            return {row[0] for row in connection.execute("SELECT DISTINCT sender_id FROM events")}
 
     @property
     def rest_webhook(self) -> str:
@@ -72,6 +90,8 @@ class Servers:
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SANIC_HOST": self.host,  # the action server listens on all interfaces without it
             "ACTION_SERVER_URL": f"{self.action_url}/webhook",
+            # Bodies above this get 413; a question needs far less (messages are cut at 5,000).
+            "SANIC_REQUEST_MAX_SIZE": os.getenv("SANIC_REQUEST_MAX_SIZE", "1000000"),
         }
 
     def _spawn(self, *args: str) -> subprocess.Popen:
@@ -96,37 +116,66 @@ class Servers:
             time.sleep(0.5)
         raise StartError(f"the {what} did not answer {url} within {START_TIMEOUT_S} s")
 
-    def start(self) -> "Servers":
-        if self.start_rasa and not self.model.exists():
+    def _check_model(self) -> None:
+        if not self.model.exists():
             raise StartError(f"no trained model at {self.model}: run `make train` first")
-        action_server = self._spawn(
+        try:
+            with tarfile.open(self.model) as archive:
+                archive.getmember("metadata.json")
+        except (tarfile.TarError, KeyError, OSError, EOFError) as error:
+            raise StartError(
+                f"{self.model} is not a readable Rasa model ({type(error).__name__}): "
+                "delete it and run `make train` again"
+            ) from error
+
+    def start_action_server(self) -> None:
+        process = self._spawn(
             "run", "actions", "--actions", "actions", "--port", str(self.action_port)
         )
-        self._wait_until_healthy(action_server, f"{self.action_url}/health", "action server")
+        self._wait_until_healthy(process, f"{self.action_url}/health", "action server")
+        self.action_server = process
+
+    def start_rasa_server(self) -> None:
+        self._check_model()
+        process = self._spawn(
+            "run",
+            "--model", str(self.model),
+            "--endpoints", self.endpoints,
+            "--credentials", "credentials.yml",
+            "--interface", self.host,
+            "--port", str(self.rasa_port),
+        )
+        self._wait_until_healthy(process, f"{self.rasa_url}/webhooks/rest/", "Rasa server")
+        self.rasa_server = process
+
+    def start(self) -> "Servers":
+        (ROOT / "var").mkdir(exist_ok=True)
         if self.start_rasa:
-            rasa_server = self._spawn(
-                "run",
-                "--model", str(self.model),
-                "--endpoints", "endpoints.yml",
-                "--credentials", "credentials.yml",
-                "--interface", self.host,
-                "--port", str(self.rasa_port),
-            )
-            self._wait_until_healthy(
-                rasa_server, f"{self.rasa_url}/webhooks/rest/", "Rasa server"
-            )
+            self._check_model()
+        self.start_action_server()
+        if self.start_rasa:
+            self.start_rasa_server()
         return self
 
-    def stop(self) -> None:
-        for process in reversed(self.processes):
+    @staticmethod
+    def _stop(processes: List[subprocess.Popen]) -> None:
+        for process in processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-        for process in reversed(self.processes):
+        for process in processes:
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+    def stop_process(self, process: subprocess.Popen) -> None:
+        """Stop one of the two servers, e.g. to test what users see meanwhile."""
+        self._stop([process])
+        self.processes.remove(process)
+
+    def stop(self) -> None:
+        self._stop(list(reversed(self.processes)))
         self.processes.clear()
 
     def __enter__(self) -> "Servers":

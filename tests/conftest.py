@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -18,17 +19,29 @@ def knowledge_base() -> kb_module.KnowledgeBase:
     return kb_module.load(settings.GUIDANCE_DIR)
 
 
-@pytest.fixture(scope="session")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    """Both servers with the model `make test` trained, once per test run."""
+@contextmanager
+def running_servers(directory: Path) -> Iterator[Servers]:
+    """Both servers with the model `make test` trained, their own SQLite tracker store in
+    `directory` and their output in `directory/servers.log`."""
     if not DEFAULT_MODEL.exists():
         pytest.fail(f"no model at {DEFAULT_MODEL}: run the tests with `make test`")
-    log_path = Path(tmp_path_factory.mktemp("servers")) / "servers.log"
-    with log_path.open("w") as log:
-        servers = Servers(rasa_port=free_port(), action_port=free_port(), log=log)
+    endpoints = directory / "endpoints.yml"
+    endpoints.write_text(
+        "action_endpoint:\n  url: ${ACTION_SERVER_URL}\n"
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {directory / 'trackers.db'}\n"
+    )
+    with (directory / "servers.log").open("w") as log:
+        servers = Servers(
+            rasa_port=free_port(), action_port=free_port(), endpoints=str(endpoints), log=log
+        )
         with servers:
             yield servers
-    print(f"server log: {log_path}")
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    with running_servers(tmp_path_factory.mktemp("servers")) as servers_:
+        yield servers_
 
 
 _senders = itertools.count()

@@ -1,0 +1,82 @@
+"""Identifiers typed by a user never reach the tracker store or the logs."""
+import sqlite3
+
+import pytest
+
+from scripts.chat_client import send
+
+PASTED = (
+    "can i post this on our team page: Mrs Jane Doe, NHS no 943 476 5919, DOB 12/03/1961, "
+    "lives at M13 9PL, daughter on 07700 900123 or jane.doe@example.com, MRN 8812345, "
+    "fractured NOF, lovely lady"
+)
+IDENTIFIERS = [
+    "Jane Doe", "943 476 5919", "9434765919", "12/03/1961", "M13 9PL", "07700 900123",
+    "jane.doe@example.com", "8812345",
+]
+
+
+def stored_events(servers):
+    database = servers.endpoints.replace("endpoints.yml", "trackers.db")
+    with sqlite3.connect(database) as connection:
+        return connection.execute("SELECT sender_id, data FROM events").fetchall()
+
+
+def raw_bytes(path):
+    with open(path, "rb") as file:
+        return file.read().decode("utf-8", errors="replace")
+
+
+def test_pasted_identifiers_are_redacted_before_storage_and_logs(servers):
+    reply = send(servers.rest_webhook, "privacy-pasted", PASTED)
+
+    assert "removed what looked like personal details" in reply.messages[0]["text"]
+    assert reply.kind in ("answer", "clarify")
+    stored = "\n".join(data for _, data in stored_events(servers))
+    assert "[NHS_NUMBER]" in stored and "[NAME]" in stored and "[DATE]" in stored
+    database = raw_bytes(servers.endpoints.replace("endpoints.yml", "trackers.db"))
+    log = raw_bytes(servers.endpoints.replace("endpoints.yml", "servers.log"))
+    for identifier in IDENTIFIERS:
+        assert identifier not in database, identifier
+        assert identifier not in log, identifier
+    assert "fractured NOF" not in log, "the logs hold no message text at all"
+
+
+def test_the_user_is_told_once_per_conversation(servers):
+    first = send(servers.rest_webhook, "privacy-once", "my patient Sarah added me on facebook")
+    second = send(servers.rest_webhook, "privacy-once", "and Mr Patel from bed 4 did too")
+
+    notices = [
+        m for r in (first, second) for m in r.messages
+        if "removed what looked like personal details" in m.get("text", "")
+    ]
+    assert len(notices) == 1
+    assert second.kind == "answer"
+
+
+def test_metadata_a_client_sends_is_not_stored_unless_allowed(servers):
+    import requests
+
+    requests.post(
+        servers.rest_webhook,
+        json={"sender": "privacy-metadata", "message": "hello",
+              "metadata": {"patient": "Jane Doe 943 476 5919", "page": "/intranet/home"}},
+        timeout=30,
+    ).raise_for_status()
+
+    stored = "\n".join(data for sender, data in stored_events(servers) if sender == "privacy-metadata")
+    assert "/intranet/home" in stored
+    assert "943 476 5919" not in stored and "Jane Doe" not in stored
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["control\x00chars\x07here", "zero\u200bwidth\u200djoiners", "right\u202eto\u202cleft"],
+)
+def test_hidden_characters_are_removed_before_nlu(servers, text):
+    reply = send(servers.rest_webhook, f"privacy-chars-{hash(text)}", text)
+
+    assert len(reply.customs) == 1
+    stored = "\n".join(data for _, data in stored_events(servers))
+    for character in ("\\u0000", "\\u200b", "\\u202e"):
+        assert character not in stored

@@ -1,0 +1,88 @@
+"""Faults: restarts keep conversations, a dead action server gets an apology then recovers,
+old conversations are purged, and a bad model or tracker database gives a clear error."""
+import subprocess
+import time
+
+import pytest
+
+from scripts.chat_client import send
+from scripts.purge import purge
+from scripts.servers import Servers, StartError
+from tests.conftest import running_servers
+
+FRIEND_REQUEST = "a lady i x-rayed last week has sent me a friend request on facebook, can i accept"
+
+
+@pytest.fixture(scope="module")
+def own_servers(tmp_path_factory):
+    """Servers these tests may stop and start without disturbing the other tests."""
+    with running_servers(tmp_path_factory.mktemp("resilience")) as servers:
+        yield servers
+
+
+def test_a_rasa_restart_loses_no_conversation(own_servers):
+    assert send(own_servers.rest_webhook, "restart", FRIEND_REQUEST).topic == "professional_boundaries"
+
+    own_servers.stop_process(own_servers.rasa_server)
+    own_servers.start_rasa_server()
+
+    follow_up = send(own_servers.rest_webhook, "restart", "what about former patients?")
+    assert (follow_up.kind, follow_up.topic) == ("answer", "professional_boundaries")
+
+
+def test_with_the_action_server_down_the_user_gets_an_apology_then_answers_resume(own_servers):
+    own_servers.stop_process(own_servers.action_server)
+    try:
+        started = time.monotonic()
+        reply = send(own_servers.rest_webhook, "action-down", FRIEND_REQUEST)
+        waited = time.monotonic() - started
+
+        assert reply.custom == {"type": "unavailable", "reason": "fault"}
+        assert "sor.org" in reply.text
+        assert waited < 5
+    finally:
+        own_servers.start_action_server()
+
+    again = send(own_servers.rest_webhook, "action-down", FRIEND_REQUEST)
+    assert (again.kind, again.topic) == ("answer", "professional_boundaries")
+
+
+def test_purge_deletes_conversations_older_than_the_cut_off_and_keeps_newer_ones(own_servers):
+    send(own_servers.rest_webhook, "purge-old", FRIEND_REQUEST)
+    time.sleep(1.1)
+    cut_off = time.time()
+    send(own_servers.rest_webhook, "purge-new", FRIEND_REQUEST)
+
+    removed = purge(own_servers.endpoints_path, older_than=cut_off)
+
+    assert removed >= 1
+    senders = own_servers.stored_senders()
+    assert "purge-old" not in senders and "purge-new" in senders
+
+
+def test_a_read_only_tracker_database_is_logged_clearly_and_the_server_stays_up(own_servers):
+    folder = own_servers.endpoints_path.parent  # immutable: SQLite cannot write its journal
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
+        pytest.skip("this file system cannot make the database read-only")
+    try:
+        reply = send(own_servers.rest_webhook, "read-only-db", FRIEND_REQUEST)
+        # Rasa sends the answer before saving the conversation, so the user still gets it.
+        assert reply.kind in ("answer", "unavailable")
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+    log = (folder / "servers.log").read_text()
+    assert "Error happened when trying to save conversation tracker" in log
+    assert "unable to open database file (SQL parameters withheld)" in log
+    assert "x-rayed last week" not in log, "the error is logged without the message text"
+    again = send(own_servers.rest_webhook, "read-only-db", FRIEND_REQUEST)
+    assert again.topic == "professional_boundaries"
+
+
+def test_a_missing_or_corrupt_model_is_refused_with_the_fix(tmp_path):
+    corrupt = tmp_path / "model.tar.gz"
+    corrupt.write_bytes(b"this is not a model")
+
+    for model, problem in ((tmp_path / "none.tar.gz", "no trained model"), (corrupt, "not a readable")):
+        with pytest.raises(StartError, match=f"{problem}.*make train"):
+            Servers(model=model).start()
