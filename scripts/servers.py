@@ -130,7 +130,8 @@ class Servers:
 
     def start_action_server(self) -> None:
         process = self._spawn(
-            "run", "actions", "--actions", "actions", "--port", str(self.action_port)
+            "run", "actions", "--actions", "actions", "--port", str(self.action_port),
+            "--cors",  # no origins: only the Rasa server talks to the action server
         )
         self._wait_until_healthy(process, f"{self.action_url}/health", "action server")
         self.action_server = process

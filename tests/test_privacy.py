@@ -80,3 +80,22 @@ def test_hidden_characters_are_removed_before_nlu(servers, text):
     stored = "\n".join(data for _, data in stored_events(servers))
     for character in ("\\u0000", "\\u200b", "\\u202e"):
         assert character not in stored
+
+
+def test_only_the_channel_webhooks_are_public(servers):
+    import requests
+
+    for path in ("/conversations/privacy-pasted/tracker", "/model", "/status", "/domain"):
+        assert requests.get(servers.rasa_url + path, timeout=10).status_code == 404, path
+    preflight = requests.options(
+        servers.rest_webhook,
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+        timeout=10,
+    )
+    assert "Access-Control-Allow-Origin" not in preflight.headers
+    action_preflight = requests.options(
+        servers.action_url + "/webhook",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+        timeout=10,
+    )
+    assert action_preflight.headers.get("Access-Control-Allow-Origin") != "*"
