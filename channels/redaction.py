@@ -125,9 +125,12 @@ MONTH = (
 )
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 DATES = [
-    # 12/03/1961, 12-03-61; with full stops only with a four-digit year (3.6.21 is a version)
+    # 12/03/1961, 12-03-61; with full stops only with a four-digit year or two-digit parts
+    # throughout (18.06.24), since 3.6.21 is a version number
     re.compile(r"(?<![\d.])(?:[12]\d|3[01]|0?[1-9])([/-])(?:1[0-2]|0?[1-9])\1(?:\d{4}|\d{2})(?![\d/])"),
     re.compile(r"(?<![\d.])(?:[12]\d|3[01]|0?[1-9])\.(?:1[0-2]|0?[1-9])\.\d{4}(?![\d.])"),
+    re.compile(r"(?<![\d.])(?:[12]\d|3[01]|0[1-9])\.(?:1[0-2]|0[1-9])\.\d{2}(?![\d.])"),
+    re.compile(r"(?<![\d-])(?:19|20)\d{2}-(?:1[0-2]|0[1-9])-(?:[12]\d|3[01]|0[1-9])(?![\d-])"),
     re.compile(rf"\b{DAY}\s+(?:of\s+)?{MONTH}(?:,?\s+(?:\d{{4}}|'?\d{{2}})(?!\d))?(?![a-z])", re.I),
     re.compile(rf"\b{MONTH}\s+{DAY}(?![\d:])(?:,?\s+\d{{4}}(?!\d))?(?![a-z])", re.I),
 ]
@@ -140,37 +143,43 @@ def _dates(text: str) -> Iterator[Finding]:
 
 
 TITLE = r"(?:mr|mrs|ms|miss|mx|dr|prof|professor)\.?"
+WORD = r"[A-Za-z][A-Za-z'’-]*"
+# The name is read in a look-ahead, so "Mr and Mrs Adebayo" still finds the second cue.
 NAME_CUE = re.compile(
-    rf"\b(?:{TITLE}|(?:my\s+)?(?:patient|pt|service\s+user)(?:\s+(?:called|named))?"
-    r"|(?:her|his|their)\s+name\s+(?:is|was)|called|named)\s+"
-    r"([A-Za-z][A-Za-z'’-]*)(?:\s+([A-Za-z][A-Za-z'’-]*))?",
+    rf"\b(?:(?P<title>{TITLE})|(?P<said>(?:her|his|their)\s+name\s+(?:is|was))"
+    r"|(?P<patient>(?:my\s+)?(?:patient|pt|service\s+user)(?:\s+(?:called|named))?)"
+    r"|(?P<called>called|named))\s+"
+    rf"(?=(?P<initial>[A-Za-z]\.\s*)?(?P<first>{WORD})(?:\s+(?P<second>{WORD}))?)",
     re.IGNORECASE,
 )
 
 
-def _is_name_word(word: str, strong_cue: bool) -> bool:
-    lower = word.lower().rstrip("'’s")
+def _is_name_word(word: str, cue: str) -> bool:
+    lower = re.sub(r"['’]s$", "", word.lower())
     if lower in _words("not_names") or len(lower) < 2:
         return False
-    # Capitalised, a known first name, or any word after a strong cue such as a title.
-    return word[0].isupper() or lower in _words("first_names") or strong_cue
+    if cue in ("title", "said"):
+        return True
+    if cue == "patient":
+        return word[0].isupper() or lower in _words("first_names")
+    return lower in _words("first_names")  # "called" alone: only a known first name
 
 
 def _names(text: str) -> Iterator[Finding]:
     for match in NAME_CUE.finditer(text):
-        cue = match.group(0)[: match.start(1) - match.start()].strip().lower()
-        strong = bool(re.fullmatch(TITLE, cue)) or cue.endswith((" is", " was"))
-        first, second = match.group(1), match.group(2)
-        if not _is_name_word(first, strong):
+        cue = next(group for group in ("title", "said", "patient", "called") if match.group(group))
+        first, second = match.group("first"), match.group("second")
+        if not _is_name_word(first, cue):
             continue
-        end = match.end(1)
-        # A surname: capitalised after a capitalised first name, or any non-common word
-        # when the whole name is typed in lower case.
-        if second and _is_name_word(second, strong_cue=first[0].islower()) and (
-            second[0].isupper() or first[0].islower()
+        start = match.start("initial") if match.group("initial") else match.start("first")
+        end = match.end("first")
+        # A surname: capitalised after a capitalised first name, or any uncommon word when
+        # the whole name is typed in lower case.
+        if second and (second[0].isupper() or first[0].islower()) and _is_name_word(
+            second, "title"
         ):
-            end = match.end(2)
-        yield Finding("NAME", match.start(1), end)
+            end = match.end("second")
+        yield Finding("NAME", start, end)
 
 
 RECOGNISERS = (_emails, _nhs_numbers, _hospital_numbers, _phones, _postcodes, _dates, _names)
