@@ -15,14 +15,16 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup validate train run shell test evaluate tune purge clean
+.PHONY: help setup validate train run shell test evaluate crossval tune bench purge clean
 
 help:
 	@echo "make run       set up, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make shell     the same, with a chat in this terminal"
 	@echo "make test      set up, train if needed, run every test"
 	@echo "make evaluate  held-out evaluation with gates; writes docs/evaluation.md"
+	@echo "make crossval  5-fold cross-validation of the NLU data; writes docs/crossval.md"
 	@echo "make tune      suggest confidence thresholds from the tuning set"
+	@echo "make bench     training, start-up, latency under load, memory; writes docs/benchmarks.md"
 	@echo "make purge     delete conversations older than GUIDANCE_RETENTION_DAYS (default 30)"
 
 setup: $(VENV)/.installed
@@ -56,11 +58,24 @@ test: train
 evaluate: train
 	$(PYTHON_VENV) -m scripts.evaluate
 
+crossval: validate
+	$(PYTHON_VENV) -m scripts.crossval
+
 tune: train
 	$(PYTHON_VENV) -m scripts.tune_thresholds
+
+# locust lives in its own venv (the machine's Python 3): its dependencies clash with Rasa's pins.
+.venv-bench/.installed: requirements/bench.txt requirements/bench-constraints.txt
+	python3 -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet --disable-pip-version-check -r requirements/bench.txt \
+	  -c requirements/bench-constraints.txt
+	@touch $@
+
+bench: train .venv-bench/.installed
+	$(PYTHON_VENV) -m scripts.bench
 
 purge: setup
 	$(PYTHON_VENV) -m scripts.purge
 
 clean:
-	rm -rf models var .pytest_cache
+	rm -rf models var results .pytest_cache .venv-bench

@@ -67,7 +67,7 @@ def _nhs_numbers(text: str) -> Iterator[Finding]:
 HOSPITAL_CUE = re.compile(
     r"\b(?:mrn|hospital\s*(?:no|num|number)|hosp\.?\s*(?:no|num|number)|unit\s*(?:no|number)"
     r"|pas\s*(?:no|number)|patient\s*(?:id|no|number)|case\s*(?:no|number)|k\s*number)"
-    r"\.?\s*(?:is\s*)?[:#=-]?\s*([a-z]{0,4}\d[\da-z]{4,11})\b",
+    r"\.?\s*(?:is\s*)?[:#=-]?\s*([a-z]{0,4}-?\d[\da-z]{4,11})\b",
     re.IGNORECASE,
 )
 TRUST_STYLE_NUMBER = re.compile(r"\b[A-Z]{3}\d{6}\b")
@@ -131,6 +131,12 @@ DATES = [
     re.compile(r"(?<![\d.])(?:[12]\d|3[01]|0?[1-9])\.(?:1[0-2]|0?[1-9])\.\d{4}(?![\d.])"),
     re.compile(r"(?<![\d.])(?:[12]\d|3[01]|0[1-9])\.(?:1[0-2]|0[1-9])\.\d{2}(?![\d.])"),
     re.compile(r"(?<![\d-])(?:19|20)\d{2}-(?:1[0-2]|0[1-9])-(?:[12]\d|3[01]|0[1-9])(?![\d-])"),
+    # any dotted date once a birth cue says it is one: "dob 2.9.71"
+    re.compile(
+        r"(?:\bd\.?o\.?b\.?|\bborn(?:\s+on)?|\bdate\s+of\s+birth)\s*(?:is\s+)?[:=-]?\s*"
+        r"(?P<date>(?:[12]\d|3[01]|0?[1-9])\.(?:1[0-2]|0?[1-9])\.(?:\d{4}|\d{2}))(?![\d.])",
+        re.I,
+    ),
     re.compile(rf"\b{DAY}\s+(?:of\s+)?{MONTH}(?:,?\s+(?:\d{{4}}|'?\d{{2}})(?!\d))?(?![a-z])", re.I),
     re.compile(rf"\b{MONTH}\s+{DAY}(?![\d:])(?:,?\s+\d{{4}}(?!\d))?(?![a-z])", re.I),
 ]
@@ -139,15 +145,18 @@ DATES = [
 def _dates(text: str) -> Iterator[Finding]:
     for pattern in DATES:
         for match in pattern.finditer(text):
-            yield Finding("DATE", match.start(), match.end())
+            span = "date" if "date" in pattern.groupindex else 0
+            yield Finding("DATE", match.start(span), match.end(span))
 
 
 TITLE = r"(?:mr|mrs|ms|miss|mx|dr|prof|professor)\.?"
-WORD = r"[A-Za-z][A-Za-z'’-]*"
+WORD = r"[^\W\d_](?:[^\W\d_]|['’-])*"  # letters of any alphabet: Wiśniewski, Siobhán
 # The name is read in a look-ahead, so "Mr and Mrs Adebayo" still finds the second cue.
 NAME_CUE = re.compile(
     rf"\b(?:(?P<title>{TITLE})|(?P<said>(?:her|his|their)\s+name\s+(?:is|was))"
     r"|(?P<patient>(?:my\s+)?(?:patient|pt|service\s+user)(?:\s+(?:called|named))?)"
+    r"|(?P<person>(?:lady|man|woman|gentleman|gent|girl|boy|chap|guy|person|someone|relative"
+    r"|daughter|son|wife|husband|mum|mother|dad|father|partner)\s+(?:called|named))"
     r"|(?P<called>called|named))\s+"
     rf"(?=(?P<initial>[A-Za-z]\.\s*)?(?P<first>{WORD})(?:\s+(?P<second>{WORD}))?)",
     re.IGNORECASE,
@@ -160,14 +169,16 @@ def _is_name_word(word: str, cue: str) -> bool:
         return False
     if cue in ("title", "said"):
         return True
-    if cue == "patient":
+    if re.fullmatch(TITLE, lower) or (word.isupper() and len(word) <= 4):
+        return False  # "pt Mr. Eze", "pt DOB is": a title or an abbreviation, not the name
+    if cue in ("patient", "person"):
         return word[0].isupper() or lower in _words("first_names")
     return lower in _words("first_names")  # "called" alone: only a known first name
 
 
 def _names(text: str) -> Iterator[Finding]:
     for match in NAME_CUE.finditer(text):
-        cue = next(group for group in ("title", "said", "patient", "called") if match.group(group))
+        cue = next(g for g in ("title", "said", "patient", "person", "called") if match.group(g))
         first, second = match.group("first"), match.group("second")
         if not _is_name_word(first, cue):
             continue

@@ -23,6 +23,7 @@ from scripts.servers import ROOT, Servers, free_port
 
 TEST_SET = ROOT / "tests" / "evaluation" / "test.yml"
 REPORT = ROOT / "docs" / "evaluation.md"
+CONFUSION_PLOT = ROOT / "docs" / "evaluation-confusion.png"
 OUT_OF_SCOPE = "out_of_scope"
 GATES = {  # metric: (comparison, bound)
     "top1_accuracy": (">=", 0.90),
@@ -135,6 +136,34 @@ def run(webhook: str, test_set: Path = TEST_SET) -> Results:
     return results
 
 
+def plot_confusion(results: Results) -> None:
+    """Expected topic against the bot's first choice (declines in the last column)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    outcomes = [o for o in results.outcomes if not o.follow_up]
+    labels = sorted({o.expected for o in outcomes} - {OUT_OF_SCOPE}) + [OUT_OF_SCOPE]
+    index = {label: i for i, label in enumerate(labels)}
+    counts = [[0] * len(labels) for _ in labels]
+    for o in outcomes:
+        counts[index[o.expected]][index.get(o.first_choice or OUT_OF_SCOPE, index[OUT_OF_SCOPE])] += 1
+    figure, axis = plt.subplots(figsize=(9, 8))
+    axis.imshow(counts, cmap="Blues")
+    axis.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
+    axis.set_yticks(range(len(labels)), labels, fontsize=7)
+    axis.set_xlabel("first choice of the bot (out_of_scope = declined)")
+    axis.set_ylabel("expected")
+    for row, values in enumerate(counts):
+        for column, value in enumerate(values):
+            if value:
+                axis.text(column, row, value, ha="center", va="center", fontsize=6,
+                          color="white" if value > 10 else "black")
+    figure.tight_layout()
+    figure.savefig(CONFUSION_PLOT, dpi=110)
+
+
 def report(results: Results, command: str) -> str:
     metrics = results.metrics()
     lines = [
@@ -155,6 +184,7 @@ def report(results: Results, command: str) -> str:
         lines.append(
             f"| {topic} | {row['precision']:.2f} | {row['recall']:.2f} | {row['f1']:.2f} | {row['support']} |"
         )
+    lines += ["", f"![confusion matrix]({CONFUSION_PLOT.name})"]
     misses = [o for o in results.outcomes if (o.first_choice or OUT_OF_SCOPE) != o.expected]
     lines += ["", f"## Misses ({len(misses)})", "", "| expected | got | question |", "|---|---|---|"]
     for o in misses:
@@ -181,6 +211,7 @@ def main() -> int:
     for name, value in results.metrics().items():
         print(f"{name:24} {value:.3f}" if isinstance(value, float) else f"{name:24} {value}")
     if not args.no_report:
+        plot_confusion(results)
         REPORT.write_text(report(results, "make evaluate"), encoding="utf-8")
         print(f"written: {REPORT.relative_to(ROOT)}")
     failed = results.failed_gates()
