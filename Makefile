@@ -15,7 +15,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup validate train run shell test evaluate crossval tune bench purge clean
+.PHONY: help setup validate train web browser run shell test evaluate crossval tune bench purge clean
 
 help:
 	@echo "make run       set up, train if needed, start the assistant (Ctrl-C stops it)"
@@ -46,13 +46,25 @@ $(MODEL): $(TRAINING_DATA) | var/validated
 	$(RASA) train --quiet --fixed-model-name guidance-assistant --out models
 	@touch $@
 
-run: train
+# The chat window's browser libraries (socket.io-client; axe-core for the tests), pinned by
+# package-lock.json.
+web: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the chat window: apt-get install npm (or install Node.js 18+)" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+browser:
+	@scripts/install-browser.sh
+
+run: train web
 	$(PYTHON_VENV) -m scripts.run
 
 shell: train
 	$(PYTHON_VENV) -m scripts.run --shell
 
-test: train
+test: train web browser
 	$(PYTHON_VENV) -m pytest
 
 evaluate: train
@@ -78,4 +90,4 @@ purge: setup
 	$(PYTHON_VENV) -m scripts.purge
 
 clean:
-	rm -rf models var results .pytest_cache .venv-bench
+	rm -rf models var results .pytest_cache .venv-bench node_modules

@@ -4,7 +4,8 @@
   Unicode normalised) and capped in length;
 - identifiers are replaced with typed placeholders (channels/redaction.py), so NLU, the
   tracker store, the logs and analytics only ever see the redacted text; the user is told
-  once per conversation;
+  once per conversation, and the channel gets the redacted text back every time;
+- metadata is reduced to an allowlist of safe shapes (no query strings, no free text);
 - a sender who floods the assistant is slowed down before the NLU runs;
 - if the bot could not reply (action server down, tracker store not writable), the user gets a
   short apology with a link to the guidance instead of silence, and the error is logged
@@ -30,8 +31,38 @@ from channels.redaction import redact
 logger = logging.getLogger(__name__)
 
 PLACEHOLDER = re.compile(r"\[(NHS_NUMBER|HOSPITAL_NUMBER|DATE|POSTCODE|PHONE|EMAIL|NAME)\]")
-# Metadata that channels may pass on to the tracker; anything else a client sends is dropped.
-ALLOWED_METADATA = ("page", "locale", "feedback")
+TOPIC_OR_RATING = re.compile(r"[a-z_]{1,64}")
+LOCALE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3}")
+
+
+def _page(value: Any) -> Optional[str]:
+    # The path only: a query string or fragment can carry a record number.
+    return value.split("?")[0].split("#")[0][:200] if isinstance(value, str) else None
+
+
+def _feedback(value: Any) -> Optional[Dict[str, str]]:
+    if not isinstance(value, dict):
+        return None
+    kept = {k: value[k] for k in ("rating", "topic") if isinstance(value.get(k), str)}
+    if kept.get("rating") not in ("helpful", "not_helpful"):
+        return None
+    return {k: v for k, v in kept.items() if TOPIC_OR_RATING.fullmatch(v)}
+
+
+# Metadata that channels may pass on to the tracker, each reduced to a safe shape; anything else
+# a client sends is dropped.
+ALLOWED_METADATA: Dict[str, Callable[[Any], Any]] = {
+    "page": _page,
+    "locale": lambda v: v if isinstance(v, str) and LOCALE.fullmatch(v) else None,
+    "feedback": _feedback,
+}
+
+
+def clean_metadata(metadata: Any) -> Dict[str, Any]:
+    if not isinstance(metadata, dict):
+        return {}
+    cleaned = {key: keep(metadata.get(key)) for key, keep in ALLOWED_METADATA.items()}
+    return {key: value for key, value in cleaned.items() if value}
 
 
 @dataclass(frozen=True)
@@ -132,13 +163,15 @@ class Guard:
 
             prepared = prepare(message.text)
             message.text = prepared.text
-            metadata = {k: v for k, v in (message.metadata or {}).items() if k in ALLOWED_METADATA}
+            metadata = clean_metadata(message.metadata)
             if prepared.redacted:
                 metadata["redacted"] = prepared.redacted
+                # The text once per conversation; the redacted message every time, so a chat
+                # window can show the user what was kept instead of what they typed.
+                notice = {"custom": {"type": "identifiers_removed", "message": prepared.text}}
                 if self._first_time_told(sender):
-                    await channel.send_text_message(
-                        sender, self.responses["utter_identifiers_removed"]["text"]
-                    )
+                    notice["text"] = self.responses["utter_identifiers_removed"]["text"]
+                await channel.send_response(sender, notice)
             message.metadata = metadata
 
             counting = _Counting(channel)

@@ -19,8 +19,9 @@ class Reply:
 
     @property
     def custom(self) -> Dict[str, Any]:
-        """The one machine-readable reply object (empty if the contract was broken)."""
-        customs = self.customs
+        """The one machine-readable reply object (empty if the contract was broken); the
+        `identifiers_removed` notice that may come first is not a reply."""
+        customs = [c for c in self.customs if c.get("type") != "identifiers_removed"]
         return customs[0] if len(customs) == 1 else {}
 
     @property

@@ -3,22 +3,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import subprocess
 import sys
 import time
 
 from scripts.servers import BIN, ROOT, Servers, StartError
+from scripts.web_server import WebServer, missing_files
 
 EXAMPLE_QUESTION = "Can I accept a friend request from a patient?"
 
 
-def _banner(servers: Servers) -> str:
+def _banner(servers: Servers, web: WebServer) -> str:
     body = json.dumps({"sender": "me", "message": EXAMPLE_QUESTION})
     return f"""
 The guidance assistant is running.
-  Rasa server:   {servers.rasa_url}  (REST channel: POST {servers.rest_webhook})
-  Action server: {servers.action_url}
+  Chat page:            {web.url}/chat.html
+  Demo intranet page:   {web.url}/demo/intranet.html  (the widget, bottom right)
+  Rasa server:          {servers.rasa_url}  (REST: POST {servers.rest_webhook}; socket.io: /socket.io)
+  Action server:        {servers.action_url}
 
 Ask it a question:
   curl -s {servers.rest_webhook} -H 'Content-Type: application/json' -d '{body}'
@@ -27,9 +31,24 @@ Press Ctrl-C to stop both servers.
 """
 
 
+def _web_origins(host: str, port: int) -> list:
+    origins = {f"http://{host}:{port}", f"http://localhost:{port}", f"http://127.0.0.1:{port}"}
+    return sorted(origins | set(os.getenv("GUIDANCE_CORS_ORIGINS", "").split()))
+
+
 def serve() -> int:
-    with Servers() as servers:
-        print(_banner(servers), flush=True)
+    if missing_files():
+        raise StartError(f"the chat window's files are missing ({', '.join(missing_files())}): "
+                         "run `make run` (it installs them with npm)")
+    host, port = "127.0.0.1", int(os.getenv("WEB_PORT", "8080"))
+    servers = Servers(cors_origins=_web_origins(host, port))
+    try:
+        web = WebServer(host, port, rasa_url=servers.rasa_url)
+    except OSError as error:
+        raise StartError(f"cannot serve the chat window on port {port} ({error.strerror}): "
+                         "set WEB_PORT to a free port") from error
+    with web, servers:
+        print(_banner(servers, web), flush=True)
         try:
             while all(p.poll() is None for p in servers.processes):
                 time.sleep(1)

@@ -50,6 +50,12 @@ class Servers:
     rasa_port: int = int(os.getenv("RASA_PORT", "5005"))
     action_port: int = int(os.getenv("ACTION_PORT", "5055"))
     endpoints: str = os.getenv("ENDPOINTS", "endpoints.yml")
+    credentials: str = "credentials.yml"
+    # Origins whose pages may talk to the Rasa server (the chat window on the intranet).
+    cors_origins: List[str] = field(
+        default_factory=lambda: os.getenv("GUIDANCE_CORS_ORIGINS", "").split()
+    )
+    extra_environment: dict = field(default_factory=dict)
     log: Optional[IO[str]] = None  # None: inherit the terminal
     start_rasa: bool = True
     processes: List[subprocess.Popen] = field(default_factory=list)
@@ -92,6 +98,9 @@ class Servers:
             "ACTION_SERVER_URL": f"{self.action_url}/webhook",
             # Bodies above this get 413; a question needs far less (messages are cut at 5,000).
             "SANIC_REQUEST_MAX_SIZE": os.getenv("SANIC_REQUEST_MAX_SIZE", "1000000"),
+            # Open chat windows hold long-polls: don't wait 15 s for them when stopping.
+            "SANIC_GRACEFUL_SHUTDOWN_TIMEOUT": os.getenv("SANIC_GRACEFUL_SHUTDOWN_TIMEOUT", "3"),
+            **self.extra_environment,
         }
 
     def _spawn(self, *args: str) -> subprocess.Popen:
@@ -142,9 +151,10 @@ class Servers:
             "run",
             "--model", str(self.model),
             "--endpoints", self.endpoints,
-            "--credentials", "credentials.yml",
+            "--credentials", self.credentials,
             "--interface", self.host,
             "--port", str(self.rasa_port),
+            *(["--cors", *self.cors_origins] if self.cors_origins else []),
         )
         self._wait_until_healthy(process, f"{self.rasa_url}/webhooks/rest/", "Rasa server")
         self.rasa_server = process

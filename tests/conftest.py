@@ -20,7 +20,7 @@ def knowledge_base() -> kb_module.KnowledgeBase:
 
 
 @contextmanager
-def running_servers(directory: Path) -> Iterator[Servers]:
+def running_servers(directory: Path, **options: object) -> Iterator[Servers]:
     """Both servers with the model `make test` trained, their own SQLite tracker store in
     `directory` and their output in `directory/servers.log`."""
     if not DEFAULT_MODEL.exists():
@@ -32,15 +32,24 @@ def running_servers(directory: Path) -> Iterator[Servers]:
     )
     with (directory / "servers.log").open("w") as log:
         servers = Servers(
-            rasa_port=free_port(), action_port=free_port(), endpoints=str(endpoints), log=log
+            rasa_port=free_port(), action_port=free_port(), endpoints=str(endpoints), log=log,
+            **options,  # e.g. credentials=..., extra_environment={...}
         )
         with servers:
             yield servers
 
 
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    with running_servers(tmp_path_factory.mktemp("servers")) as servers_:
+def web_port() -> int:
+    """The port the chat window's pages are served on in the browser tests."""
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory, web_port: int) -> Iterator[Servers]:
+    # The demo pages are loaded from localhost and the widget from 127.0.0.1: two origins.
+    origins = [f"http://127.0.0.1:{web_port}", f"http://localhost:{web_port}"]
+    with running_servers(tmp_path_factory.mktemp("servers"), cors_origins=origins) as servers_:
         yield servers_
 
 

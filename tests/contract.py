@@ -24,4 +24,4 @@ TOPIC_IDS = (
     "public_engagement",
 )
 
-REPLY_TYPES = ("answer", "clarify", "out_of_scope", "smalltalk")
+REPLY_TYPES = ("answer", "clarify", "out_of_scope", "smalltalk", "feedback")

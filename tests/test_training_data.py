@@ -6,7 +6,7 @@ from tests.contract import TOPIC_IDS
 from tests.training_data import ROOT, evaluation_sets, held_out_phrases, nlu_examples, normalise
 
 CONVERSATION_INTENTS = (
-    "greet", "goodbye", "thanks", "help", "bot_challenge", "affirm", "deny", "follow_up"
+    "greet", "goodbye", "thanks", "help", "bot_challenge", "affirm", "deny", "follow_up", "feedback"
 )
 
 

@@ -1,0 +1,59 @@
+"""The static server for the chat window: the right files, strict headers, and no 5xx."""
+from __future__ import annotations
+
+import socket
+from typing import Iterator
+
+import pytest
+import requests
+
+from scripts.servers import free_port
+from scripts.web_server import WebServer
+
+RASA = "http://127.0.0.1:5999"
+
+
+@pytest.fixture(scope="module")
+def web() -> Iterator[WebServer]:
+    with WebServer("127.0.0.1", free_port(), rasa_url=RASA) as server:
+        yield server
+
+
+def test_pages_carry_a_strict_content_security_policy(web: WebServer):
+    response = requests.get(f"{web.url}/demo/intranet.html", timeout=5)
+
+    assert response.status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "'unsafe-inline'" not in policy
+    assert f"connect-src {RASA} ws://127.0.0.1:5999" in policy
+    assert f'src="{web.url}/embed.js" data-server="{RASA}"' in response.text
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "path, content_type",
+    [("/embed.js", "text/javascript"), ("/widget.css", "text/css"),
+     ("/vendor/socket.io.esm.min.js", "text/javascript"), ("/chat.html", "text/html")],
+)
+def test_the_widget_files_are_served_with_their_types(web: WebServer, path, content_type):
+    response = requests.get(web.url + path, timeout=5)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith(content_type)
+
+
+@pytest.mark.parametrize("path", ["/../../etc/passwd", "/web/embed.js", "/%2e%2e/README.md", "/demo/"])
+def test_anything_else_is_not_found(web: WebServer, path):
+    assert requests.get(web.url + path, timeout=5).status_code == 404
+
+
+def test_other_methods_are_refused(web: WebServer):
+    assert requests.post(f"{web.url}/embed.js", data="x", timeout=5).status_code == 405
+
+
+def test_a_garbage_request_line_gets_a_4xx_and_the_server_carries_on(web: WebServer):
+    host, port = web.httpd.server_address[:2]
+    with socket.create_connection((host, port), timeout=5) as raw:
+        raw.sendall(b"\x00\xffNOT HTTP AT ALL\r\n\r\n")
+        answer = raw.recv(4096)
+    assert b"400" in answer  # (as an HTTP/0.9 error page: the request had no version)
+    assert requests.get(f"{web.url}/embed.js", timeout=5).status_code == 200

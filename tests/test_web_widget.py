@@ -1,0 +1,297 @@
+"""The chat window end to end: headless Chromium on the demo intranet page, against the real
+Rasa server and action server. The page is loaded from localhost and the widget and Rasa from
+127.0.0.1, so every request the widget makes is cross-origin, as on a trust intranet."""
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from pathlib import Path
+from typing import Iterator, List
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from scripts.servers import ROOT, Servers
+from scripts.web_server import WebServer
+from tests.web import CHROMIUM_ARGS, QUESTION, Widget, axe_violations, chromium_path
+
+SCREENSHOTS = ROOT / "docs" if os.getenv("UPDATE_SCREENSHOTS") else ROOT / "var" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def web(servers: Servers, web_port: int) -> Iterator[WebServer]:
+    with WebServer("127.0.0.1", web_port, rasa_url=servers.rasa_url) as web_server:
+        yield web_server
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser_ = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield browser_
+        browser_.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page_ = context.new_page()
+    page_.csp_violations: List[str] = []  # type: ignore[attr-defined]
+    page_.on("console", lambda m: "Content Security Policy" in m.text and page_.csp_violations.append(m.text))  # type: ignore[attr-defined]
+    page_.on("pageerror", lambda e: page_.csp_violations.append(f"page error: {e}"))  # type: ignore[attr-defined]
+    yield page_
+    violations = page_.csp_violations  # type: ignore[attr-defined]
+    context.close()
+    assert violations == [], "the page broke its Content-Security-Policy or threw"
+
+
+def demo(web: WebServer, name: str = "intranet") -> str:
+    return web.url.replace("127.0.0.1", "localhost") + f"/demo/{name}.html"
+
+
+@pytest.fixture
+def widget(page: Page, web: WebServer) -> Widget:
+    page.goto(demo(web))
+    widget_ = Widget(page)
+    widget_.open()
+    widget_.wait_for_welcome()
+    return widget_
+
+
+def stored_events(servers: Servers) -> List[str]:
+    store = Path(servers.endpoints).parent / "trackers.db"
+    with sqlite3.connect(store) as connection:
+        return [row[0] for row in connection.execute("SELECT data FROM events")]
+
+
+def test_a_question_gets_a_cited_answer_with_suggestions_that_work(widget: Widget):
+    widget.ask(QUESTION)
+
+    answer = widget.answers.first
+    expect(answer).to_contain_text("Key points", timeout=30_000)
+    citation = answer.locator(".sources a").first
+    expect(citation).to_have_attribute("href", re.compile(r"^https://"))
+    expect(citation).to_have_attribute("target", "_blank")
+    expect(citation).to_have_attribute("rel", "noopener noreferrer")
+    suggestions = answer.locator(".suggestions .chip")
+    assert suggestions.count() >= 1
+
+    chosen = suggestions.first.inner_text()
+    suggestions.first.click()
+    expect(widget.part(".message.user").last).to_have_text(f"You said: {chosen}")
+    expect(widget.answers).to_have_count(2, timeout=30_000)
+
+
+def test_a_clarify_question_offers_topics_as_buttons(widget: Widget):
+    widget.ask("patient online")
+
+    clarify = widget.part(".message.bot.clarify")
+    expect(clarify).to_have_count(1, timeout=30_000)
+    options = clarify.locator(".suggestions .chip")
+    assert 1 <= options.count() <= 3
+    options.first.click()
+    expect(widget.answers).to_have_count(1, timeout=30_000)
+
+
+def test_keyboard_only_open_ask_reach_a_citation_and_close(page: Page, web: WebServer):
+    page.goto(demo(web))
+    widget = Widget(page)
+    for _ in range(30):  # Tab through the page to the launcher
+        page.keyboard.press("Tab")
+        if "launcher" in widget.focused().get("cls", ""):
+            break
+    assert "launcher" in widget.focused()["cls"]
+
+    page.keyboard.press("Enter")
+    assert widget.focused()["tag"] == "textarea"  # focus moved into the panel
+    widget.wait_for_welcome()
+    page.keyboard.type(QUESTION)
+    page.keyboard.press("Enter")
+    expect(widget.answers.first).to_be_visible(timeout=30_000)
+
+    for _ in range(40):  # back through the conversation to the citation link
+        page.keyboard.press("Shift+Tab")
+        if widget.focused().get("inSources"):
+            break
+    assert widget.focused()["tag"] == "a" and widget.focused()["href"].startswith("https://")
+
+    page.keyboard.press("Escape")
+    expect(widget.part(".panel")).to_be_hidden()
+    assert "launcher" in widget.focused()["cls"]  # focus is back on the launcher
+
+
+def test_the_conversation_survives_reload_and_navigation(widget: Widget, page: Page, web: WebServer):
+    widget.ask(QUESTION)
+    expect(widget.answers).to_have_count(1, timeout=30_000)
+    answer_text = widget.answers.first.inner_text()
+
+    page.reload()
+    expect(widget.answers).to_have_count(1)
+    assert widget.answers.first.inner_text() == answer_text
+    expect(widget.part(".panel")).to_be_visible()  # it stays open, too
+
+    page.goto(demo(web, "policies"))
+    expect(widget.answers).to_have_count(1)
+    widget.ask("what about messaging apps like WhatsApp?")
+    expect(widget.answers).to_have_count(2, timeout=30_000)
+
+
+def test_start_again_clears_the_conversation(widget: Widget):
+    widget.ask(QUESTION)
+    expect(widget.answers).to_have_count(1, timeout=30_000)
+
+    widget.part(".controls .text-button").click()
+
+    expect(widget.answers).to_have_count(0)
+    widget.wait_for_welcome()
+
+
+def test_html_and_script_in_messages_are_shown_as_text_and_never_run(widget: Widget, page: Page):
+    hostile = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script> can I post this?"
+    widget.ask(hostile)
+    widget.wait_for_bot_messages(2)
+    # The same again with an identifier, so the bot's echo of the redacted text is rendered too.
+    widget.ask("<b onmouseover=\"window.__pwned=3\">Mrs Jane Doe</b><img src=x onerror=\"window.__pwned=4\">")
+    expect(widget.part(".message.user").last).to_contain_text("[NAME]", timeout=30_000)
+
+    assert widget.part(".message.user").first.inner_text().endswith(hostile)
+    assert widget.part(".log img, .log script, .log b").count() == 0
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_identifiers_are_replaced_on_screen_by_what_the_assistant_kept(widget: Widget, page: Page):
+    widget.ask("can I post a photo of Mrs Jane Doe, NHS number 943 476 5919?")
+
+    expect(widget.part(".message.user").last).to_have_text(
+        "You said: can I post a photo of Mrs [NAME], NHS number [NHS_NUMBER]?", timeout=30_000
+    )
+    stored = page.evaluate("JSON.stringify(sessionStorage)")
+    assert "943 476 5919" not in stored and "Jane Doe" not in stored
+
+
+def test_feedback_on_an_answer_lands_in_the_tracker(widget: Widget, servers: Servers):
+    widget.ask(QUESTION)
+    answer = widget.answers.first
+    expect(answer).to_be_visible(timeout=30_000)
+    topic = "professional_boundaries"
+
+    answer.locator(".feedback-button", has_text="Not helpful").click()
+
+    expect(answer.locator(".feedback-status")).to_have_text("Thanks for your feedback.")
+    expect(widget.part(".message.bot.feedback")).to_have_count(1, timeout=30_000)
+    feedback = [e for e in stored_events(servers) if '"feedback"' in e and '"not_helpful"' in e]
+    assert len(feedback) == 1 and topic in feedback[0]
+
+
+def test_the_host_pages_aggressive_css_does_not_break_the_widget(page: Page, web: WebServer):
+    page.goto(demo(web, "hostile"))
+    widget = Widget(page)
+    expect(widget.launcher).to_be_visible()
+    box = widget.launcher.bounding_box()
+    assert box and box["width"] >= 44 and box["height"] >= 44
+
+    widget.open()
+    widget.wait_for_welcome()
+    widget.ask(QUESTION)
+    expect(widget.answers).to_have_count(1, timeout=30_000)
+    size = widget.answers.first.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    assert size >= 14
+
+
+@pytest.mark.parametrize("opened", [False, True], ids=["closed", "open"])
+@pytest.mark.parametrize("scale_steps", [0, 5], ids=["normal-text", "200%-text"])
+def test_axe_finds_no_serious_violations(page: Page, web: WebServer, opened: bool, scale_steps: int):
+    page.goto(demo(web))
+    widget = Widget(page)
+    expect(widget.launcher).to_be_visible()
+    if opened:
+        widget.open()
+        widget.wait_for_welcome()
+        for _ in range(scale_steps):
+            widget.part("button.larger").click()
+        widget.ask(QUESTION)
+        expect(widget.answers).to_have_count(1, timeout=30_000)
+    elif scale_steps:
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+
+    assert page.csp_violations == []  # type: ignore[attr-defined]
+    violations = axe_violations(page)
+    page.csp_violations.clear()  # type: ignore[attr-defined]  # axe adds inline styles itself
+    assert violations == []
+
+
+def test_at_320px_wide_and_200_percent_text_nothing_scrolls_sideways(page: Page, web: WebServer):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(demo(web))
+    widget = Widget(page)
+    widget.open()
+    widget.wait_for_welcome()
+    for _ in range(5):
+        widget.part("button.larger").click()
+    widget.ask(QUESTION)
+    expect(widget.answers).to_have_count(1, timeout=30_000)
+
+    overflow = page.evaluate(
+        """() => {
+            const root = document.querySelector('guidance-chat').shadowRoot;
+            const wide = [...root.querySelectorAll('.panel, .log, .message, .composer')]
+                .filter(el => el.scrollWidth > el.clientWidth + 1).map(el => el.className);
+            return {page: document.documentElement.scrollWidth, wide};
+        }"""
+    )
+    assert overflow == {"page": 320, "wide": []}
+
+
+def test_every_control_has_a_name_and_a_24px_target(widget: Widget):
+    widget.ask(QUESTION)
+    expect(widget.answers).to_have_count(1, timeout=30_000)
+
+    controls = widget.page.evaluate(
+        """() => [...document.querySelector('guidance-chat').shadowRoot
+                  .querySelectorAll('button, textarea, a')]
+                 .filter(el => el.offsetParent !== null)
+                 .map(el => { const r = el.getBoundingClientRect();
+                   return {name: (el.getAttribute('aria-label') || el.textContent ||
+                                  (el.labels && el.labels[0] && el.labels[0].textContent) || '').trim(),
+                           w: r.width, h: r.height, tag: el.tagName}; })"""
+    )
+    assert controls and all(c["name"] for c in controls), controls
+    assert all(c["w"] >= 24 and c["h"] >= 24 for c in controls if c["tag"] != "A"), controls
+
+
+def test_the_launcher_sits_in_the_same_place_on_every_page(page: Page, web: WebServer):
+    boxes = []
+    for name in ("intranet", "policies"):
+        page.goto(demo(web, name))
+        expect(Widget(page).launcher).to_be_visible()
+        boxes.append(Widget(page).launcher.bounding_box())
+    assert boxes[0] == boxes[1]
+
+
+def test_screenshots_of_the_demo_page(widget: Widget, page: Page):
+    widget.ask(QUESTION)
+    expect(widget.answers).to_have_count(1, timeout=30_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "widget-demo.png"))
+    page.set_viewport_size({"width": 360, "height": 720})
+    page.screenshot(path=str(SCREENSHOTS / "widget-mobile.png"))
+    assert (SCREENSHOTS / "widget-demo.png").stat().st_size > 10_000
+
+
+# Last in the module: it stops and restarts the Rasa server the other tests share.
+def test_the_widget_shows_an_outage_reconnects_and_sends_what_was_typed(widget: Widget, servers: Servers):
+    widget.ask(QUESTION)
+    expect(widget.answers).to_have_count(1, timeout=30_000)
+
+    servers.stop_process(servers.rasa_server)
+    problem = widget.part(".problem")
+    expect(problem).to_be_visible(timeout=15_000)
+    expect(problem).to_contain_text("Can't reach the assistant")
+    widget.ask("Is it OK to post an anonymised x-ray?")
+    expect(widget.part(".message.user .waiting")).to_have_count(1)
+
+    servers.start_rasa_server()
+    expect(widget.answers).to_have_count(2, timeout=60_000)
+    expect(problem).to_be_hidden()
+    expect(widget.part(".message.user .waiting")).to_have_count(0)
