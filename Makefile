@@ -15,7 +15,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup validate train web browser run shell test evaluate crossval tune bench purge clean
+.PHONY: help setup validate train web browser run shell test teams-package teams-card evaluate crossval tune bench purge clean
 
 help:
 	@echo "make run       set up, train if needed, start the assistant (Ctrl-C stops it)"
@@ -25,6 +25,7 @@ help:
 	@echo "make crossval  5-fold cross-validation of the NLU data; writes docs/crossval.md"
 	@echo "make tune      suggest confidence thresholds from the tuning set"
 	@echo "make bench     training, start-up, latency under load, memory; writes docs/benchmarks.md"
+	@echo "make teams-package  build/teams-app.zip for Microsoft Teams (needs MICROSOFT_APP_ID)"
 	@echo "make purge     delete conversations older than GUIDANCE_RETENTION_DAYS (default 30)"
 
 setup: $(VENV)/.installed
@@ -58,6 +59,15 @@ node_modules/.installed: package.json package-lock.json
 browser:
 	@scripts/install-browser.sh
 
+# The Teams app package for a trust's Teams admin (docs/teams.md); needs MICROSOFT_APP_ID.
+teams-package: setup
+	$(PYTHON_VENV) -m scripts.teams_package
+
+# docs/teams-card.png: the answer card drawn by the Adaptive Cards renderer in Chromium.
+teams-card: setup browser
+	cd teams && npm ci --no-audit --no-fund --loglevel=error
+	$(PYTHON_VENV) -m scripts.teams_card_screenshot
+
 run: train web
 	$(PYTHON_VENV) -m scripts.run
 
@@ -90,4 +100,4 @@ purge: setup
 	$(PYTHON_VENV) -m scripts.purge
 
 clean:
-	rm -rf models var results .pytest_cache .venv-bench node_modules
+	rm -rf models var results build .pytest_cache .venv-bench node_modules teams/node_modules

@@ -10,6 +10,7 @@ import sys
 import time
 
 from scripts.servers import BIN, ROOT, Servers, StartError
+from scripts.teams_credentials import credentials_for_run
 from scripts.web_server import WebServer, missing_files
 
 EXAMPLE_QUESTION = "Can I accept a friend request from a patient?"
@@ -41,7 +42,7 @@ def serve() -> int:
         raise StartError(f"the chat window's files are missing ({', '.join(missing_files())}): "
                          "run `make run` (it installs them with npm)")
     host, port = "127.0.0.1", int(os.getenv("WEB_PORT", "8080"))
-    servers = Servers(cors_origins=_web_origins(host, port))
+    servers = Servers(cors_origins=_web_origins(host, port), credentials=credentials_for_run())
     try:
         web = WebServer(host, port, rasa_url=servers.rasa_url)
     except OSError as error:

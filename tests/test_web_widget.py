@@ -279,6 +279,32 @@ def test_screenshots_of_the_demo_page(widget: Widget, page: Page):
     assert (SCREENSHOTS / "widget-demo.png").stat().st_size > 10_000
 
 
+def test_the_standalone_chat_page_is_a_full_window_chat(page: Page, web: WebServer):
+    page.goto(f"{web.url}/chat.html")
+    widget = Widget(page)
+    widget.wait_for_welcome()
+    expect(widget.launcher).to_have_count(0)
+    expect(widget.part(".panel")).to_have_attribute("role", "main")
+    widget.ask(QUESTION)
+    expect(widget.answers).to_have_count(1, timeout=30_000)
+
+
+def test_the_typing_indicator_shows_while_the_assistant_works(widget: Widget, servers: Servers):
+    # With the action server stopped the reply takes seconds (Rasa gives up on it, and the
+    # guard apologises), long enough to see the indicator.
+    servers.stop_process(servers.action_server)
+    try:
+        widget.ask(QUESTION)
+        expect(widget.part(".typing")).to_be_visible(timeout=5_000)
+        expect(widget.part(".typing")).to_have_attribute("role", "status")
+        expect(widget.part(".message.bot.unavailable")).to_have_count(1, timeout=30_000)
+        expect(widget.part(".typing")).to_be_hidden()
+    finally:
+        servers.start_action_server()
+    widget.ask(QUESTION)
+    expect(widget.answers).to_have_count(1, timeout=30_000)
+
+
 # Last in the module: it stops and restarts the Rasa server the other tests share.
 def test_the_widget_shows_an_outage_reconnects_and_sends_what_was_typed(widget: Widget, servers: Servers):
     widget.ask(QUESTION)

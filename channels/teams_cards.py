@@ -1,0 +1,182 @@
+"""Bot messages as Microsoft Teams activities: the Teams renderer of the reply contract.
+
+One bot message (its `text`, `buttons` and `custom` object, as the action produced it for
+every channel) becomes one activity:
+- a guidance answer (`custom.type == "answer"`) becomes an Adaptive Card: the answer, its key
+  points, the sources as links, the follow-up questions and helpful / not-helpful buttons;
+- any other message with buttons (clarify, help) becomes a card with the text and one button
+  per option;
+- plain text becomes a Teams markdown message (line breaks, bullets and links that render).
+
+Buttons are `Action.Submit` with `msteams.type = messageBack`, which Teams needs to make them
+clickable (Rasa's own connector sends bare `{title, payload}` buttons, which Teams shows but
+ignores). Pressing one sends the payload as the message text, shows the button title in the
+chat, and carries `{"payload": ..., "feedback": ...}` as the activity's `value`, which
+channels/teams.py reads back.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Dict, List, Optional
+
+ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+# ActionSet needs 1.2; Teams on every platform renders 1.2.
+CARD_VERSION = "1.2"
+# Teams shows at most six actions on a card; it drops the rest.
+MAX_ACTIONS = 6
+FEEDBACK_CHOICES = (("helpful", "Helpful"), ("not_helpful", "Not helpful"))
+FEEDBACK_PAYLOAD = "/feedback"
+
+BARE_URL = re.compile(r"(?<![(\[<])\bhttps?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
+
+
+def activity_for(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """The Teams activity for one bot message, or None when it has nothing to show."""
+    text = str(message.get("text") or "").strip()
+    custom = message.get("custom") if isinstance(message.get("custom"), dict) else {}
+    buttons = [b for b in message.get("buttons") or [] if b.get("title") and b.get("payload")]
+    if custom.get("type") == "answer":
+        return _card_activity(answer_card(text, custom, buttons), summary=custom.get("title") or text)
+    if buttons:
+        return _card_activity(choice_card(text, buttons), summary=text)
+    if text:
+        return {"type": "message", "textFormat": "markdown", "text": teams_markdown(text)}
+    return None
+
+
+def answer_card(text: str, answer: Dict[str, Any], buttons: List[Dict[str, str]]) -> Dict[str, Any]:
+    """A cited guidance answer, from the message text and the `answer` contract object."""
+    topic = answer.get("topic")
+    body: List[Dict[str, Any]] = []
+    if answer.get("title"):
+        body.append(_heading(answer["title"], size="Medium"))
+    body += text_blocks(text)
+    citations = [c for c in answer.get("citations") or [] if c.get("url")]
+    if citations:
+        body.append(_heading("Sources"))
+        body += [
+            _text(_link(f"{c.get('source', '')}, {c.get('section', '')}".strip(", "), c["url"]),
+                  spacing="Small")
+            for c in citations
+        ]
+    follow_ups = buttons[: MAX_ACTIONS - len(FEEDBACK_CHOICES)]
+    if follow_ups:
+        body.append(_heading("Related questions"))
+        body += [_action_set([_suggestion(b)]) for b in follow_ups]
+    body.append(_text("Was this helpful?", spacing="Medium", isSubtle=True))
+    body.append(_action_set([_feedback(rating, label, topic) for rating, label in FEEDBACK_CHOICES]))
+    return _card(body, fallback=text)
+
+
+def choice_card(text: str, buttons: List[Dict[str, str]]) -> Dict[str, Any]:
+    """Text with one button per option (clarify, help), one under the other so that long
+    questions are not cut short."""
+    body = text_blocks(text) + [_action_set([_suggestion(b)]) for b in buttons[:MAX_ACTIONS]]
+    return _card(body, fallback=text)
+
+
+def text_blocks(text: str) -> List[Dict[str, Any]]:
+    """Paragraphs as TextBlocks; a paragraph "Heading:" followed by "- item" lines becomes a
+    bold heading and a bulleted list."""
+    blocks: List[Dict[str, Any]] = []
+    for paragraph in _paragraphs(text):
+        lines = paragraph.split("\n")
+        if len(lines) > 1 and lines[0].endswith(":") and all(_is_item(l) for l in lines[1:]):
+            blocks.append(_heading(lines[0][:-1]))
+            lines = lines[1:]
+        if all(_is_item(line) for line in lines):
+            # Adaptive Card markdown separates list items with \r.
+            blocks.append(_text("\r".join(f"- {_item(line)}" for line in lines), spacing="Small"))
+        else:
+            blocks.append(_text("\n\n".join(_linked(line) for line in lines)))
+    return blocks
+
+
+def teams_markdown(text: str) -> str:
+    """Text for a Teams markdown message: Teams joins single line breaks and renders
+    markdown lists only on desktop, so lines are kept with <br> and items get a bullet."""
+    paragraphs = []
+    for paragraph in _paragraphs(text):
+        lines = [f"• {_item(line)}" if _is_item(line) else line for line in paragraph.split("\n")]
+        paragraphs.append("<br>".join(_linked(line) for line in lines))
+    return "\n\n".join(paragraphs)
+
+
+def _paragraphs(text: str) -> List[str]:
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+def _is_item(line: str) -> bool:
+    return line.lstrip().startswith(("- ", "* ", "• "))
+
+
+def _item(line: str) -> str:
+    return line.lstrip()[2:].strip()
+
+
+def _linked(line: str) -> str:
+    """Bare URLs as markdown links, so Teams shows them as links on every platform."""
+    return BARE_URL.sub(lambda m: _link(m.group(0), m.group(0)), line)
+
+
+def _link(label: str, url: str) -> str:
+    label = label.replace("[", "(").replace("]", ")")
+    url = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+    return f"[{label}]({url})"
+
+
+def _text(text: str, **style: Any) -> Dict[str, Any]:
+    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def _heading(text: str, size: str = "Default") -> Dict[str, Any]:
+    return _text(text, weight="Bolder", size=size, spacing="Medium")
+
+
+def _action_set(actions: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {"type": "ActionSet", "actions": actions, "spacing": "Small"}
+
+
+def _message_back(title: str, payload: str, value: Dict[str, Any]) -> Dict[str, Any]:
+    return {
+        "type": "Action.Submit",
+        "title": title,
+        "data": {
+            "msteams": {
+                "type": "messageBack",
+                "text": payload,
+                "displayText": title,
+                "value": json.dumps(value),
+            }
+        },
+    }
+
+
+def _suggestion(button: Dict[str, str]) -> Dict[str, Any]:
+    return _message_back(button["title"], button["payload"], {"payload": button["payload"]})
+
+
+def _feedback(rating: str, label: str, topic: Optional[str]) -> Dict[str, Any]:
+    value = {"payload": FEEDBACK_PAYLOAD, "feedback": {"rating": rating, "topic": topic}}
+    return _message_back(label, FEEDBACK_PAYLOAD, value)
+
+
+def _card(body: List[Dict[str, Any]], fallback: str) -> Dict[str, Any]:
+    return {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": CARD_VERSION,
+        "body": body,
+        "fallbackText": fallback,
+        "msteams": {"width": "Full"},
+    }
+
+
+def _card_activity(card: Dict[str, Any], summary: str) -> Dict[str, Any]:
+    return {
+        "type": "message",
+        # What Teams shows in notifications and the chat list instead of "sent a card".
+        "summary": summary.split("\n")[0][:120],
+        "attachments": [{"contentType": ADAPTIVE_CARD, "content": card}],
+    }
