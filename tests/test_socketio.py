@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import queue
 import time
+from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 import jwt
@@ -14,6 +15,7 @@ import socketio
 
 from scripts.servers import Servers
 from tests.conftest import running_servers
+from tests.test_privacy import raw_bytes
 from tests.web import QUESTION
 
 TIMEOUT_S = 30
@@ -129,6 +131,43 @@ def test_identifiers_are_removed_and_the_kept_text_is_sent_back(client: ChatClie
         "type": "identifiers_removed", "message": "can I post about Mrs [NAME], DOB [DATE]?",
     }
     assert "removed" in notice["text"]
+
+
+def test_identifiers_sent_over_socketio_are_never_stored_or_logged(servers: Servers, client: ChatClient):
+    identifiers = ["Harold Finch", "609 139 0996", "6091390996", "03/04/1950", "LS6 3JT",
+                   "07700 900456", "h.finch@example.org"]
+    session_id = client.session()
+
+    notice = client.ask(session_id, "ok to share on whatsapp? Mr Harold Finch, NHS 609 139 0996, "
+                                    "born 03/04/1950, LS6 3JT, 07700 900456, h.finch@example.org")
+    reply = client.next("bot_uttered")
+
+    assert notice["custom"]["type"] == "identifiers_removed"
+    assert reply["custom"]["type"] in ("answer", "clarify")
+    directory = Path(servers.endpoints).parent
+    database, log = raw_bytes(directory / "trackers.db"), raw_bytes(directory / "servers.log")
+    assert "ok to share on whatsapp? Mr [NAME], NHS [NHS_NUMBER]" in database
+    for identifier in identifiers:
+        assert identifier not in database and identifier not in log, identifier
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "can I post about my shift on facebook " * 2600,  # ~100,000 characters
+        "\x00\x07\x1b[31m can I post \u202egnihtemos\u202c \u200b\u200d on twitter?",
+        "'; DROP TABLE events; -- can I post a photo of the department?",
+        "\ud83d\ude00" * 50,
+    ],
+    ids=["100k-characters", "control-rtl-zero-width", "sql-looking", "emoji-only"],
+)
+def test_hostile_text_over_socketio_gets_a_reply_and_the_next_question_is_answered(client: ChatClient, message):
+    session_id = client.session()
+
+    reply = client.ask(session_id, message)
+
+    assert reply.get("text")
+    assert client.ask(session_id, QUESTION)["custom"]["type"] == "answer"
 
 
 def cors_headers(servers: Servers, origin: str) -> Dict[str, str]:

@@ -20,6 +20,8 @@ from typing import Any, Dict, Iterator, List, Optional
 import jsonschema
 import jwt
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 import requests
 import yaml
 from PIL import Image
@@ -123,6 +125,12 @@ def teams(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Teams]:
                                          user="29:user-while-keys-unreachable")
             teams_.status_while_keys_unreachable = teams_.post(unreachable).status_code
             fake.serve(metadata_port)
+            # Every test starts once the keys have been fetched (a typing activity is verified,
+            # then ignored), whichever tests run.
+            deadline = time.monotonic() + KEYS_REACHABLE_TIMEOUT_S
+            while teams_.post(teams_.message(None, type="typing")).status_code == 401:
+                assert time.monotonic() < deadline, "the keys were never fetched once reachable"
+                time.sleep(0.5)
             yield teams_
     finally:
         fake.stop()
@@ -399,6 +407,56 @@ def test_unexpected_activities_never_cause_a_server_error(teams: Teams, case: st
     assert status in (200, 400)
     (reply,) = teams.ask(teams.message(FRIEND_REQUEST, conversation))
     assert answered_topic(reply) == "professional_boundaries"
+
+
+TEXTS = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=st.characters(whitelist_categories=("Cc", "Cf", "Zs", "So")), max_size=100),
+    st.sampled_from(["<at>Guidance</at>", "<script>alert(1)</script>", "'; DROP TABLE events; --",
+                     "x" * 100_000, FRIEND_REQUEST]),
+)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXTS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+FIELDS = ("type", "id", "text", "value", "from", "recipient", "conversation", "serviceUrl",
+          "channelData", "entities", "locale")
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(changes=st.dictionaries(st.sampled_from(FIELDS), JSON_VALUES | TEXTS, max_size=4),
+       dropped=st.lists(st.sampled_from(FIELDS), max_size=3), text=TEXTS)
+def test_fuzzed_signed_activities_never_get_a_server_error(teams: Teams, changes, dropped, text):
+    activity = {**teams.message(text, conversation="a:fuzz"), **changes}
+    for field in dropped:
+        activity.pop(field, None)
+
+    assert teams.post(activity).status_code in (200, 400, 403)
+
+
+def test_after_the_fuzzing_the_server_is_healthy_and_answers(teams: Teams):
+    (reply,) = teams.ask(teams.message(FRIEND_REQUEST))
+    assert answered_topic(reply) == "professional_boundaries"
+
+
+def test_identifiers_sent_from_teams_are_never_stored_or_logged(teams: Teams):
+    identifiers = ["Ada Lovelace", "907 866 6617", "9078666617", "10/12/1949", "CF10 3AT",
+                   "07700 900789", "ada.l@example.com", "RWA482913"]
+    user = "29:user-identifiers"
+    replies = teams.ask(teams.message(
+        "my patient Ada Lovelace (NHS 907 866 6617, DOB 10/12/1949, CF10 3AT, 07700 900789, "
+        "ada.l@example.com, RWA482913) wants a selfie with me, can I post it?", user=user
+    ), count=2)
+
+    assert "removed what looked like personal details" in replies[0].activity["text"]
+    (stored,) = stored_user_events(teams, user)
+    assert stored["text"].startswith("my patient [NAME] (NHS [NHS_NUMBER], DOB [DATE]")
+    directory = Path(teams.servers.endpoints).parent
+    database = (directory / "trackers.db").read_bytes().decode("utf-8", errors="replace")
+    log = (directory / "servers.log").read_text(errors="replace")
+    for identifier in identifiers:
+        assert identifier not in database and identifier not in log, identifier
 
 
 def test_the_same_activity_delivered_twice_is_answered_once(teams: Teams):
