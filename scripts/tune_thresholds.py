@@ -6,6 +6,7 @@ Parses every tuning question with the trained model, then replays Rasa's Fallbac
 """
 from __future__ import annotations
 
+import argparse
 import asyncio
 import itertools
 import logging
@@ -31,10 +32,10 @@ MAX_IN_SCOPE_DECLINED = 0.05
 MIN_OUT_OF_SCOPE_DECLINED = 0.90
 
 
-async def _rankings(questions: List[Dict]) -> List[List[Dict]]:
+async def _rankings(questions: List[Dict], model: Path) -> List[List[Dict]]:
     from rasa.core.agent import Agent
 
-    agent = Agent.load(str(DEFAULT_MODEL))
+    agent = Agent.load(str(model))
     rankings = []
     for question in questions:
         parsed = await agent.parse_message(question["text"])
@@ -66,8 +67,11 @@ def _simulate(text: str, ranking: List[Dict], threshold: float, ambiguity: float
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="a trained model")
+    args = parser.parse_args()
     questions = yaml.safe_load(DEV_SET.read_text())["questions"]
-    rankings = asyncio.run(_rankings(questions))
+    rankings = asyncio.run(_rankings(questions, args.model))
     in_scope = sum(q["topic"] != "out_of_scope" for q in questions)
     oos = len(questions) - in_scope
 
