@@ -28,6 +28,7 @@ LOCUST = ROOT / ".venv-bench" / "bin" / "locust"
 REPORT = ROOT / "docs" / "benchmarks.md"
 PLOT = ROOT / "docs" / "benchmarks-latency.png"
 CONCURRENCY = (1, 8, 32)
+NOTES = "## Notes"  # reports keep what is written by hand from this heading on
 
 
 def _rss_mb(pid: int) -> float:
@@ -60,6 +61,26 @@ def training_times() -> Dict[str, float]:
         domain.write_text(domain.read_text().replace("Goodbye, and take care.", "Goodbye."))
         incremental = _train(project, cache)
     return {"train_clean_s": clean, "train_incremental_s": incremental}
+
+
+def prepare_load(out: Path) -> Path:
+    """Write, in `out`, the questions locust asks (the tuning set's) and an endpoints file with
+    its own SQLite tracker store, as shipped; return the endpoints file."""
+    questions = [q["text"] for q in yaml.safe_load((ROOT / "tests/evaluation/dev.yml").read_text())["questions"]]
+    (out / "questions.json").write_text(json.dumps(questions))
+    endpoints = out / "endpoints.yml"
+    endpoints.write_text(
+        "action_endpoint:\n  url: ${ACTION_SERVER_URL}\n"
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {out / 'trackers.db'}\n"
+    )
+    return endpoints
+
+
+def write_keeping_notes(report: Path, generated: str) -> None:
+    """Write a generated report, keeping its hand-written part (from the NOTES heading on)."""
+    existing = report.read_text() if report.exists() else ""
+    notes = existing[existing.index(NOTES):] if NOTES in existing else ""
+    report.write_text(generated + ("\n" + notes if notes else ""), encoding="utf-8")
 
 
 def _load(servers: Servers, users: int, seconds: int, questions: Path, out: Path) -> Dict[str, float]:
@@ -113,16 +134,10 @@ def main() -> int:
         sys.exit("locust is missing: run `make bench`, which installs it in .venv-bench")
 
     figures: Dict[str, float] = training_times()
-    questions = [q["text"] for q in yaml.safe_load((ROOT / "tests/evaluation/dev.yml").read_text())["questions"]]
     runs: List[Dict[str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        (out / "questions.json").write_text(json.dumps(questions))
-        endpoints = out / "endpoints.yml"
-        endpoints.write_text(
-            "action_endpoint:\n  url: ${ACTION_SERVER_URL}\n"
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {out / 'trackers.db'}\n"
-        )
+        endpoints = prepare_load(out)
         with open(out / "servers.log", "w") as log:
             servers = Servers(rasa_port=free_port(), action_port=free_port(),
                               endpoints=str(endpoints), log=log)
@@ -143,7 +158,7 @@ def main() -> int:
     figures["model_mb"] = DEFAULT_MODEL.stat().st_size / 1e6
     _plot(runs)
     report = _report(figures, runs, soak, args)
-    REPORT.write_text(report, encoding="utf-8")
+    write_keeping_notes(REPORT, report)
     print(report)
     return 0
 

@@ -7,7 +7,6 @@ set (dev.yml, where a choice may be made) and on the held-out test set (test.yml
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import subprocess
 import sys
@@ -15,11 +14,9 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict
 
-import yaml
-
-from scripts.bench import LOCUST, _load, _rss_mb
+from scripts.bench import LOCUST, _load, _rss_mb, prepare_load, write_keeping_notes
 from scripts.evaluate import TEST_SET, run
 from scripts.servers import BIN, ROOT, Servers, free_port
 
@@ -60,13 +57,7 @@ def measure(pipeline: Pipeline) -> Dict[str, float]:
     figures = {"train_s": train(pipeline), "model_mb": pipeline.model.stat().st_size / 1e6}
     with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "servers.log", "w") as log:
         out = Path(tmp)
-        questions = [q["text"] for q in yaml.safe_load(DEV_SET.read_text())["questions"]]
-        (out / "questions.json").write_text(json.dumps(questions))
-        endpoints = out / "endpoints.yml"
-        endpoints.write_text(
-            "action_endpoint:\n  url: ${ACTION_SERVER_URL}\n"
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {out / 'trackers.db'}\n"
-        )
+        endpoints = prepare_load(out)
         with Servers(model=pipeline.model, rasa_port=free_port(), action_port=free_port(),
                      endpoints=str(endpoints), log=log) as servers:
             for label, questions in (("dev", DEV_SET), ("test", TEST_SET)):
@@ -142,9 +133,7 @@ def main() -> int:
     results = {p.name: measure(p) for p in PIPELINES}
     text = report(results)
     print(text)
-    existing = REPORT.read_text() if REPORT.exists() else ""
-    notes = existing[existing.index("## Verdict"):] if "## Verdict" in existing else ""
-    REPORT.write_text(text + ("\n" + notes if notes else ""), encoding="utf-8")
+    write_keeping_notes(REPORT, text)
     return 0
 
 
