@@ -223,6 +223,7 @@
     var custom = message.custom || {};
     return el("div", { className: "message bot" + (custom.type ? " " + custom.type : "") }, [
       el("span", { className: "visually-hidden", text: "Assistant: " }),
+      custom.type === "answer" && custom.title ? el("p", { className: "answer-title", text: String(custom.title) }) : null,
       formatted(message.text),
       custom.type === "answer" ? renderCitations(custom.citations) : null,
       renderSuggestions(message.quick_replies),
