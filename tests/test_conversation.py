@@ -65,7 +65,7 @@ def test_a_follow_up_button_answers_the_related_topic(conversation, knowledge_ba
 
 
 def test_an_ambiguous_question_asks_which_topic_and_the_choice_is_answered(conversation):
-    reply = conversation("patient online")
+    reply = conversation("patient on social media")
 
     assert_contract(reply)
     assert reply.kind == "clarify"

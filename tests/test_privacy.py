@@ -44,7 +44,7 @@ def test_pasted_identifiers_are_redacted_before_storage_and_logs(servers):
 
 def test_the_user_is_told_once_per_conversation(servers):
     first = send(servers.rest_webhook, "privacy-once", "my patient Sarah added me on facebook")
-    second = send(servers.rest_webhook, "privacy-once", "and Mr Patel from bed 4 did too")
+    second = send(servers.rest_webhook, "privacy-once", "and Mr Patel from bed 4 sent me a friend request as well")
 
     notices = [
         m for r in (first, second) for m in r.messages

@@ -286,7 +286,7 @@ def test_pressing_a_follow_up_button_answers_its_topic(teams: Teams, style: str)
 
 def test_a_clarify_question_is_a_card_whose_options_are_answered(teams: Teams):
     conversation, user = "a:clarify", "29:user-clarify"
-    (clarify,) = teams.ask(teams.message("patient online", conversation, user))
+    (clarify,) = teams.ask(teams.message("patient on social media", conversation, user))
     options = submit_actions(card_of(clarify))
     assert 2 <= len(options) <= 3
     assert all(a["data"]["msteams"]["text"].startswith("/") for a in options)

@@ -84,7 +84,7 @@ def test_a_question_gets_a_cited_answer_with_suggestions_that_work(widget: Widge
 
 
 def test_a_clarify_question_offers_topics_as_buttons(widget: Widget):
-    widget.ask("patient online")
+    widget.ask("patient on social media")
 
     clarify = widget.part(".message.bot.clarify")
     expect(clarify).to_have_count(1, timeout=30_000)
