@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
@@ -56,6 +57,16 @@ ALLOWED_METADATA: Dict[str, Callable[[Any], Any]] = {
     "locale": lambda v: v if isinstance(v, str) and LOCALE.fullmatch(v) else None,
     "feedback": _feedback,
 }
+
+
+def json_object(value: Any) -> Dict[str, Any]:
+    """A client's object, also when it was sent as a JSON string; {} for anything else."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    return value if isinstance(value, dict) else {}
 
 
 def clean_metadata(metadata: Any) -> Dict[str, Any]:

@@ -15,7 +15,6 @@ delivers replies when session persistence is on (RasaHQ/rasa#13027).
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -24,7 +23,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from channels.guard import Guard
+from channels.guard import Guard, json_object
 
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 USAGE = 'Send {"message": "<your question>", "session_id": "<the id from session_confirm>"}.'
@@ -57,15 +56,6 @@ def _problem(data: Any, session_persistence: bool) -> Optional[str]:
     if session_persistence and not SESSION_ID.fullmatch(str(data.get("session_id") or "")):
         return f'"session_id" is missing or not one this server issued. {USAGE}'
     return None
-
-
-def _metadata(value: Any) -> Dict[Text, Any]:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return {}
-    return value if isinstance(value, dict) else {}
 
 
 class GuidanceSocketIOInput(SocketIOInput):
@@ -108,7 +98,7 @@ class GuidanceSocketIOInput(SocketIOInput):
             if problem:
                 await self.sio.emit("message_error", {"message": problem}, room=sid, namespace=namespace)
                 return
-            await rasa_user_message(sid, {**data, self.metadata_key: _metadata(data.get(self.metadata_key))})
+            await rasa_user_message(sid, {**data, self.metadata_key: json_object(data.get(self.metadata_key))})
 
         handlers["session_request"] = session_request
         handlers[self.user_message_evt] = user_message

@@ -41,7 +41,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.guard import Guard
+from channels.guard import Guard, json_object
 from channels.teams_auth import BotToken, Forbidden, SigningKeys, Unauthorized, http_session
 from channels.teams_cards import activity_for
 
@@ -98,13 +98,7 @@ def user_text(activity: Dict[str, Any]) -> str:
 
 def submitted_value(activity: Dict[str, Any]) -> Dict[str, Any]:
     """The `value` a card button carries (an object, or the JSON string Teams may pass on)."""
-    value = activity.get("value")
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return {}
-    return value if isinstance(value, dict) else {}
+    return json_object(activity.get("value"))
 
 
 def message_from(activity: Dict[str, Any]) -> Tuple[str, Dict[str, Any]]:
