@@ -1,16 +1,22 @@
 """The guidance knowledge base: sources, passages and topics, read from data/guidance/.
 
 Content owners edit the YAML; this module only loads it and refuses broken references, so a
-typo in a passage id fails when the action server starts rather than in a user's chat.
+typo in a passage id fails when the action server starts rather than in a user's chat. The
+editorial rules (word limits, dates, primary publishers) are checked by `make validate`
+(scripts/validate_content.py), not here.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import yaml
+
+STATUSES = ("current", "superseded", "historical")
+AUDIENCES = ("everyone", "managers", "students")
 
 
 class KnowledgeBaseError(ValueError):
@@ -33,10 +39,17 @@ class Passage:
     source: Source
     section: str
     url: str
+    status: str
+    edition: str
+    checked: dt.date
+    applies_to: str
+    audience: str
     topics: Tuple[str, ...]
+    questions: Tuple[str, ...]
     answer: str
     do: Tuple[str, ...]
     dont: Tuple[str, ...]
+    see_also: Tuple[str, ...] = ()
 
     def citation(self) -> Dict[str, str]:
         """The citation object of the reply contract."""
@@ -54,13 +67,8 @@ class Topic:
     title: str
     question: str
     answer_passage: Passage
-    see_also: Tuple[Passage, ...]
     related_topics: Tuple[str, ...]
-
-    @property
-    def passages(self) -> Tuple[Passage, ...]:
-        """The passages cited for this topic, the answering one first."""
-        return (self.answer_passage, *self.see_also)
+    passages: Tuple[Passage, ...] = ()  # every passage serving the topic, main topic ones first
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,10 @@ class KnowledgeBase:
     passages: Dict[str, Passage]
     topics: Dict[str, Topic]
     featured_topics: Tuple[str, ...]
+
+    def citations(self, passage: Passage) -> List[Passage]:
+        """The passage and the further reading it names, in citation order."""
+        return [passage, *(self.passages[p] for p in passage.see_also)]
 
 
 def _read(path: Path, key: str) -> List[Dict[str, Any]]:
@@ -93,6 +105,39 @@ def _unique(entries: List[Dict[str, Any]], what: str) -> None:
         seen.add(entry["id"])
 
 
+def _choice(value: Any, allowed: Tuple[str, ...], what: str, where: str) -> str:
+    if value not in allowed:
+        raise KnowledgeBaseError(f"{where}: {what} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
+def _passage(entry: Dict[str, Any], sources: Dict[str, Source]) -> Passage:
+    where = f"passage {entry.get('id')}"
+    try:
+        checked = entry["checked"]
+        if not isinstance(checked, dt.date):
+            raise KnowledgeBaseError(f"{where}: checked must be a date (YYYY-MM-DD)")
+        return Passage(
+            id=entry["id"],
+            source=_lookup(sources, entry["source"], "source", where),
+            section=entry["section"],
+            url=entry["url"],
+            status=_choice(entry["status"], STATUSES, "status", where),
+            edition=str(entry["edition"]),
+            checked=checked,
+            applies_to=entry["applies_to"],
+            audience=_choice(entry.get("audience", "everyone"), AUDIENCES, "audience", where),
+            topics=tuple(entry["topics"]),
+            questions=tuple(" ".join(q.split()) for q in entry["questions"]),
+            answer=" ".join(entry["answer"].split()),
+            do=tuple(entry.get("do", ())),
+            dont=tuple(entry.get("dont", ())),
+            see_also=tuple(entry.get("see_also", ())),
+        )
+    except KeyError as missing:
+        raise KnowledgeBaseError(f"{where}: missing field {missing}") from None
+
+
 def load(directory: Path) -> KnowledgeBase:
     """Read sources.yml, passages/*.yml and topics.yml from `directory`."""
     source_entries = _read(directory / "sources.yml", "sources")
@@ -108,46 +153,39 @@ def load(directory: Path) -> KnowledgeBase:
         for entry in _read(path, "passages")
     ]
     _unique(passage_entries, "passage")
-    passages = {
-        entry["id"]: Passage(
-            id=entry["id"],
-            source=_lookup(sources, entry["source"], "source", f"passage {entry['id']}"),
-            section=entry["section"],
-            url=entry["url"],
-            topics=tuple(entry["topics"]),
-            answer=" ".join(entry["answer"].split()),
-            do=tuple(entry.get("do", ())),
-            dont=tuple(entry.get("dont", ())),
-        )
-        for entry in passage_entries
-    }
+    passages = {entry["id"]: _passage(entry, sources) for entry in passage_entries}
+    for passage in passages.values():
+        for other in passage.see_also:
+            _lookup(passages, other, "see_also passage", f"passage {passage.id}")
 
     topics_file = yaml.safe_load((directory / "topics.yml").read_text(encoding="utf-8"))
     topic_entries = topics_file["topics"]
     _unique(topic_entries, "topic")
     topic_ids = {entry["id"]: entry["id"] for entry in topic_entries}
+    for passage in passages.values():
+        for topic_id in passage.topics:
+            _lookup(topic_ids, topic_id, "topic", f"passage {passage.id}")
     topics = {}
     for entry in topic_entries:
         where = f"topic {entry['id']}"
         for related in entry.get("related_topics", ()):
             _lookup(topic_ids, related, "related topic", where)
+        serving = sorted(
+            (p for p in passages.values() if entry["id"] in p.topics),
+            key=lambda p: p.topics.index(entry["id"]),
+        )
         topics[entry["id"]] = Topic(
             id=entry["id"],
             title=entry["title"],
             question=entry["question"],
             answer_passage=_lookup(passages, entry["answer_passage"], "passage", where),
-            see_also=tuple(
-                _lookup(passages, p, "passage", where) for p in entry.get("see_also", ())
-            ),
             related_topics=tuple(entry.get("related_topics", ())),
+            passages=tuple(serving),
         )
     featured = tuple(
         _lookup(topic_ids, t, "featured topic", "topics.yml")
         for t in topics_file.get("featured_topics", ())
     )
-    for passage in passages.values():
-        for topic_id in passage.topics:
-            _lookup(topic_ids, topic_id, "topic", f"passage {passage.id}")
     return KnowledgeBase(sources, passages, topics, featured)
 
 

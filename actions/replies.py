@@ -3,53 +3,106 @@
 One function per reply kind returns the keyword arguments for
 `CollectingDispatcher.utter_message`: the wording comes from domain.yml responses, the
 guidance from the knowledge base, and the `custom` object carries the machine-readable
-reply contract that the web and Teams channels render from.
+reply contract that the web and Teams channels render from (`custom.answer` holds the
+answer's structure, so no channel has to parse the text back).
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List
+import json
+from typing import Any, Dict, Iterable, List, Optional
 
-from actions.knowledge_base import KnowledgeBase, Topic
+from actions.knowledge_base import KnowledgeBase, Passage, Topic
+from actions.passage_choice import Choice, Match
+
+MAX_FOLLOW_UPS = 4
 
 
-def _button(topic: Topic) -> Dict[str, str]:
-    return {"title": topic.question, "payload": f"/{topic.id}"}
+def payload(topic: Topic, passage: Optional[Passage] = None) -> str:
+    """A button payload: the topic intent, with the passage as an entity when one is meant."""
+    if passage is None:
+        return f"/{topic.id}"
+    return f"/{topic.id}{json.dumps({'passage': passage.id})}"
+
+
+def _topic_button(topic: Topic) -> Dict[str, str]:
+    return {"title": topic.question, "payload": payload(topic)}
+
+
+def _passage_button(topic: Topic, match: Match) -> Dict[str, str]:
+    return {"title": match.question, "payload": payload(topic, match.passage)}
 
 
 def _bullets(lines: Iterable[str]) -> str:
     return "\n".join(f"- {line}" for line in lines)
 
 
-def answer(kb: KnowledgeBase, topic: Topic) -> Dict[str, Any]:
-    """A cited answer for `topic`, with related questions as follow-up buttons."""
-    passage = topic.answer_passage
-    follow_ups = [kb.topics[t] for t in topic.related_topics]
+def follow_ups(kb: KnowledgeBase, choice: Choice, shown: Iterable[str]) -> List[Dict[str, str]]:
+    """The "also" topic first, then more passages of this topic not yet shown, then related
+    topics; each item is {topic, title, payload, kind} plus the passage where one is meant."""
+    items = []
+    if choice.also:
+        topic, match = choice.also
+        items.append({**_passage_button(topic, match), "topic": topic.id,
+                      "passage": match.passage.id, "kind": "also"})
+    seen = {*shown, choice.match.passage.id}
+    for passage in choice.topic.passages:
+        if passage.id not in seen and passage.audience == choice.match.passage.audience:
+            items.append({"title": passage.questions[0], "payload": payload(choice.topic, passage),
+                          "topic": choice.topic.id, "passage": passage.id, "kind": "more"})
+            seen.add(passage.id)
+            if len(items) >= 2 + bool(choice.also):
+                break
+    for topic_id in choice.topic.related_topics:
+        if len(items) >= MAX_FOLLOW_UPS:
+            break
+        if choice.also and topic_id == choice.also[0].id:
+            continue
+        items.append({**_topic_button(kb.topics[topic_id]), "topic": topic_id, "kind": "related"})
+    return items[:MAX_FOLLOW_UPS]
+
+
+def answer(kb: KnowledgeBase, choice: Choice, shown: Iterable[str] = ()) -> Dict[str, Any]:
+    """A cited answer: the chosen passage, its key points and sources, and follow-ups."""
+    passage = choice.match.passage
+    cited = kb.citations(passage)
+    items = follow_ups(kb, choice, shown)
     return {
         "response": "utter_guidance_answer",
         "answer": passage.answer,
         "key_points": _bullets([*passage.do, *passage.dont]),
-        "citations": _bullets(
-            f"{p.source.short_name}, {p.section}: {p.url}" for p in topic.passages
-        ),
-        "buttons": [_button(t) for t in follow_ups],
+        "citations": _bullets(f"{p.source.short_name}, {p.section}: {p.url}" for p in cited),
+        "buttons": [{"title": i["title"], "payload": i["payload"]} for i in items],
         "json_message": {
             "type": "answer",
-            "topic": topic.id,
-            "title": topic.title,
-            "citations": [p.citation() for p in topic.passages],
-            "follow_ups": [_button(t) | {"topic": t.id} for t in follow_ups],
+            "topic": choice.topic.id,
+            "title": choice.topic.title,
+            "answer": {
+                "passage": passage.id,
+                "summary": passage.answer,
+                "do": list(passage.do),
+                "dont": list(passage.dont),
+            },
+            "citations": [p.citation() for p in cited],
+            "follow_ups": items,
         },
     }
 
 
-def clarify(kb: KnowledgeBase, topic_ids: Iterable[str]) -> Dict[str, Any]:
-    """Ask which of the candidate topics was meant."""
-    options: List[Topic] = [kb.topics[t] for t in topic_ids]
-    return {
-        "response": "utter_clarify",
-        "buttons": [_button(t) for t in options],
-        "json_message": {"type": "clarify", "options": [t.id for t in options]},
-    }
+def clarify(kb: KnowledgeBase, options: List[Match], topic_ids: List[str]) -> Dict[str, Any]:
+    """Ask which of the candidate topics was meant, each offered as its closest question.
+    With one candidate the question is "Did you mean ...?" with yes and no."""
+    topics = [kb.topics[t] for t in topic_ids]
+    buttons = [_passage_button(t, m) for t, m in zip(topics, options)]
+    contract = {"type": "clarify", "options": topic_ids}
+    if len(buttons) == 1:
+        return {
+            "response": "utter_did_you_mean",
+            "question": options[0].question.rstrip("?"),
+            "buttons": [{"title": "Yes", "payload": buttons[0]["payload"]},
+                        {"title": "No", "payload": "/deny"}],
+            "json_message": contract,
+        }
+    return {"response": "utter_clarify", "buttons": buttons, "json_message": contract}
 
 
 def overview(kb: KnowledgeBase) -> Dict[str, Any]:
@@ -58,5 +111,5 @@ def overview(kb: KnowledgeBase) -> Dict[str, Any]:
     return {
         "response": "utter_help",
         "topic_list": ", ".join(titles[:-1]) + " and " + titles[-1],
-        "buttons": [_button(kb.topics[t]) for t in kb.featured_topics],
+        "buttons": [_topic_button(kb.topics[t]) for t in kb.featured_topics],
     }

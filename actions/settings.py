@@ -2,14 +2,20 @@
 import os
 from pathlib import Path
 
+from actions.passage_choice import Settings as PassageChoice
 from actions.triage import Thresholds
 
 GUIDANCE_DIR = Path(
     os.getenv("GUIDANCE_DIR", Path(__file__).resolve().parent.parent / "data" / "guidance")
 )
 
-# A topic below this confidence is not offered as a clarify option; when no topic reaches it,
-# the assistant declines. Tuned on tests/evaluation/dev.yml with `make tune`.
+# When the topics' summed confidence is below the share, the message is declined as off-topic;
+# a topic below the clarify confidence is not offered as an option. Tuned on the real tuning
+# split with `make tune` (docs/tuning.md).
 THRESHOLDS = Thresholds(
-    clarify_min_confidence=float(os.getenv("GUIDANCE_CLARIFY_MIN_CONFIDENCE", "0.14")),
+    min_topic_share=float(os.getenv("GUIDANCE_MIN_TOPIC_SHARE", "0.93")),
+    clarify_min_confidence=float(os.getenv("GUIDANCE_CLARIFY_MIN_CONFIDENCE", "0.02")),
 )
+
+# How a passage is chosen within and across topics (actions/passage_choice.py).
+PASSAGE_CHOICE = PassageChoice()

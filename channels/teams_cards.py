@@ -2,11 +2,12 @@
 
 One bot message (its `text`, `buttons` and `custom` object, as the action produced it for
 every channel) becomes one activity:
-- a guidance answer (`custom.type == "answer"`) becomes an Adaptive Card: the answer, its key
-  points, the sources as links, the follow-up questions and helpful / not-helpful buttons;
+- a guidance answer (`custom.type == "answer"`) becomes an Adaptive Card drawn from the
+  answer's structure (`custom.answer`): the summary, its key points, the sources as links, the
+  follow-up questions and helpful / not-helpful buttons;
 - any other message with buttons (clarify, help) becomes a card with the text and one button
   per option;
-- plain text becomes a Teams markdown message (line breaks, bullets and links that render).
+- plain text becomes a Teams markdown message (line breaks and links that render).
 
 Buttons are `Action.Submit` with `msteams.type = messageBack`, which Teams needs to make them
 clickable (Rasa's own connector sends bare `{title, payload}` buttons, which Teams shows but
@@ -36,7 +37,7 @@ def activity_for(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     text = str(message.get("text") or "").strip()
     custom = message.get("custom") if isinstance(message.get("custom"), dict) else {}
     buttons = [b for b in message.get("buttons") or [] if b.get("title") and b.get("payload")]
-    if custom.get("type") == "answer":
+    if custom.get("type") == "answer" and isinstance(custom.get("answer"), dict):
         return _card_activity(answer_card(text, custom, buttons), summary=custom.get("title") or text)
     if buttons:
         return _card_activity(choice_card(text, buttons), summary=text)
@@ -45,14 +46,20 @@ def activity_for(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     return None
 
 
-def answer_card(text: str, answer: Dict[str, Any], buttons: List[Dict[str, str]]) -> Dict[str, Any]:
-    """A cited guidance answer, from the message text and the `answer` contract object."""
-    topic = answer.get("topic")
+def answer_card(text: str, reply: Dict[str, Any], buttons: List[Dict[str, str]]) -> Dict[str, Any]:
+    """A cited guidance answer, from the reply contract object (`text` is the fallback)."""
+    topic = reply.get("topic")
+    answer = reply["answer"]
     body: List[Dict[str, Any]] = []
-    if answer.get("title"):
-        body.append(_heading(answer["title"], size="Medium"))
-    body += text_blocks(text)
-    citations = [c for c in answer.get("citations") or [] if c.get("url")]
+    if reply.get("title"):
+        body.append(_heading(reply["title"], size="Medium"))
+    body.append(_text(_linked(str(answer.get("summary") or ""))))
+    points = [str(p) for p in [*(answer.get("do") or []), *(answer.get("dont") or [])]]
+    if points:
+        body.append(_heading("Key points"))
+        # Adaptive Card markdown separates list items with \r.
+        body.append(_text("\r".join(f"- {point}" for point in points), spacing="Small"))
+    citations = [c for c in reply.get("citations") or [] if c.get("url")]
     if citations:
         body.append(_heading("Sources"))
         body += [
@@ -77,42 +84,18 @@ def choice_card(text: str, buttons: List[Dict[str, str]]) -> Dict[str, Any]:
 
 
 def text_blocks(text: str) -> List[Dict[str, Any]]:
-    """Paragraphs as TextBlocks; a paragraph "Heading:" followed by "- item" lines becomes a
-    bold heading and a bulleted list."""
-    blocks: List[Dict[str, Any]] = []
-    for paragraph in _paragraphs(text):
-        lines = paragraph.split("\n")
-        if len(lines) > 1 and lines[0].endswith(":") and all(_is_item(l) for l in lines[1:]):
-            blocks.append(_heading(lines[0][:-1]))
-            lines = lines[1:]
-        if all(_is_item(line) for line in lines):
-            # Adaptive Card markdown separates list items with \r.
-            blocks.append(_text("\r".join(f"- {_item(line)}" for line in lines), spacing="Small"))
-        else:
-            blocks.append(_text("\n\n".join(_linked(line) for line in lines)))
-    return blocks
+    """Paragraphs as TextBlocks, line breaks kept."""
+    return [_text("\n\n".join(_linked(line) for line in p.split("\n"))) for p in _paragraphs(text)]
 
 
 def teams_markdown(text: str) -> str:
-    """Text for a Teams markdown message: Teams joins single line breaks and renders
-    markdown lists only on desktop, so lines are kept with <br> and items get a bullet."""
-    paragraphs = []
-    for paragraph in _paragraphs(text):
-        lines = [f"• {_item(line)}" if _is_item(line) else line for line in paragraph.split("\n")]
-        paragraphs.append("<br>".join(_linked(line) for line in lines))
-    return "\n\n".join(paragraphs)
+    """Text for a Teams markdown message: Teams joins single line breaks, so lines are kept
+    with <br>."""
+    return "\n\n".join("<br>".join(_linked(line) for line in p.split("\n")) for p in _paragraphs(text))
 
 
 def _paragraphs(text: str) -> List[str]:
     return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
-
-
-def _is_item(line: str) -> bool:
-    return line.lstrip().startswith(("- ", "* ", "• "))
-
-
-def _item(line: str) -> str:
-    return line.lstrip()[2:].strip()
 
 
 def _linked(line: str) -> str:

@@ -1,8 +1,10 @@
-"""`make compare`: the sparse pipeline (config.yml) against the same pipeline plus a pre-trained
-sentence embedding (config.minilm.yml), on answer quality and speed. Writes docs/pipelines.md.
+"""`make compare`: the shipped NLU blend against its alternatives, on the real test split.
 
-Both are judged as the whole bot over REST, with the thresholds in their config: on the tuning
-set (dev.yml, where a choice may be made) and on the held-out test set (test.yml, reported).
+Each alternative is config.yml with other blend weights (components/topic_classifier.py), so
+all share the trained DIET and featurizers (Rasa's cache) and differ only in how the topic is
+decided. Each is judged as the whole bot over REST, with the thresholds in config.yml (tuned
+for the shipped blend, so the alternatives are if anything a little disadvantaged). Writes
+docs/pipelines.md.
 """
 from __future__ import annotations
 
@@ -11,126 +13,101 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict
 
-from scripts.bench import LOCUST, _load, _rss_mb, prepare_load, write_keeping_notes
-from scripts.evaluate import TEST_SET, run
+import yaml
+
+from scripts.bench import _rss_mb, write_keeping_notes
+from scripts.evaluate import REAL_TEST, WRITTEN_TEST, run
 from scripts.servers import BIN, ROOT, Servers, free_port
 
-DEV_SET = ROOT / "tests" / "evaluation" / "dev.yml"
 REPORT = ROOT / "docs" / "pipelines.md"
-LOAD_USERS, LOAD_SECONDS = 8, 30
+CLASSIFIER = "components.topic_classifier.BlendedTopicClassifier"
 
 
 @dataclass(frozen=True)
-class Pipeline:
+class Alternative:
     name: str
-    config: str
-    model: Path
+    weights: Dict[str, float]  # empty: as in config.yml
 
 
-PIPELINES = [
-    # Their own model files: the one `make run` and `make test` use is left alone.
-    Pipeline("sparse DIET (config.yml, kept)", "config.yml", ROOT / "models" / "compare-sparse.tar.gz"),
-    Pipeline("sparse DIET + MiniLM sentence embedding (config.minilm.yml)", "config.minilm.yml",
-             ROOT / "models" / "compare-minilm.tar.gz"),
+ALTERNATIVES = [
+    Alternative("shipped blend (config.yml)", {}),
+    Alternative("DIET alone (the design before)", {"diet": 1.0, "embedding": 0.0, "words": 0.0}),
+    Alternative("sentence-embedding head alone", {"diet": 0.0, "embedding": 1.0, "words": 0.0}),
+    Alternative("TF-IDF head alone", {"diet": 0.0, "embedding": 0.0, "words": 1.0}),
+    Alternative("DIET + sentence-embedding head", {"diet": 1.0, "embedding": 1.0, "words": 0.0}),
 ]
 
 
-def train(pipeline: Pipeline) -> float:
-    """Wall time of a training from clean (its own empty cache)."""
-    with tempfile.TemporaryDirectory() as cache:
-        started = time.perf_counter()
-        subprocess.run(
-            [str(BIN / "rasa"), "train", "--quiet", "--config", pipeline.config,
-             "--fixed-model-name", pipeline.model.name.replace(".tar.gz", ""), "--out", "models"],
-            cwd=ROOT, env={**os.environ, "RASA_CACHE_DIRECTORY": cache}, check=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        return time.perf_counter() - started
+def config_for(alternative: Alternative, directory: Path) -> Path:
+    config = yaml.safe_load((ROOT / "config.yml").read_text())
+    for component in config["pipeline"]:
+        if component["name"] == CLASSIFIER and alternative.weights:
+            component["weights"] = alternative.weights
+    path = directory / "config.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
 
 
-def measure(pipeline: Pipeline) -> Dict[str, float]:
-    figures = {"train_s": train(pipeline), "model_mb": pipeline.model.stat().st_size / 1e6}
-    with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "servers.log", "w") as log:
-        out = Path(tmp)
-        endpoints = prepare_load(out)
-        with Servers(model=pipeline.model, rasa_port=free_port(), action_port=free_port(),
-                     endpoints=str(endpoints), log=log) as servers:
-            for label, questions in (("dev", DEV_SET), ("test", TEST_SET)):
-                metrics = run(servers.rest_webhook, questions).metrics()
-                figures.update({f"{label}_{k}": v for k, v in metrics.items()})
-            if LOCUST.exists():
-                load = _load(servers, LOAD_USERS, LOAD_SECONDS, out / "questions.json", out)
-                figures.update({f"load_{k}": v for k, v in load.items()})
-            figures["rasa_rss_mb"] = _rss_mb(servers.rasa_server.pid)
+def measure(alternative: Alternative, directory: Path) -> Dict[str, float]:
+    model = directory / "model.tar.gz"
+    subprocess.run(
+        [str(BIN / "rasa"), "train", "--quiet", "--config", str(config_for(alternative, directory)),
+         "--out", str(directory), "--fixed-model-name", "model"],
+        cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    figures: Dict[str, float] = {}
+    with open(directory / "servers.log", "w") as log, Servers(
+        model=model, rasa_port=free_port(), action_port=free_port(), log=log
+    ) as servers:
+        for label, path in (("real", REAL_TEST), ("written", WRITTEN_TEST)):
+            figures.update({f"{label}_{k}": v for k, v in run(servers.rest_webhook, path).metrics().items()})
+        figures["rasa_rss_mb"] = _rss_mb(servers.rasa_server.pid)
     return figures
 
 
 ROWS = [
-    ("in-scope top-1 (dev / test)", "top1_accuracy", "{:.3f}"),
-    ("answered right / wrong (test)", None, None),
-    ("in-scope declined (dev / test)", "in_scope_declined", "{:.3f}"),
-    ("out-of-scope declined (dev / test)", "out_of_scope_declined", "{:.3f}"),
-    ("clarified (dev / test)", "clarified", "{:.3f}"),
-    ("follow-ups right (test)", None, None),
-    ("macro F1 (test)", None, None),
-    ("REST reply median, one at a time (test)", None, None),
+    ("real: correct", "real_correct"),
+    ("real: useful", "real_useful"),
+    ("real: wrong", "real_wrong"),
+    ("real: in-scope declined", "real_in_scope_declined"),
+    ("real: off-topic declined", "real_off_topic_declined"),
+    ("written: top-1", "written_top1"),
+    ("written: off-topic declined", "written_off_topic_declined"),
+    ("written: follow-ups right", "written_follow_ups_right"),
+    ("REST reply median (real), ms", "real_reply_ms_median"),
+    ("Rasa server RSS after the runs, MB", "rasa_rss_mb"),
 ]
 
 
-def _cell(f: Dict[str, float], key: str, fmt: str) -> str:
-    return f"{fmt.format(f[f'dev_{key}'])} / {fmt.format(f[f'test_{key}'])}"
-
-
 def report(results: Dict[str, Dict[str, float]]) -> str:
-    names = list(results)
     lines = [
-        "# NLU pipelines compared",
+        "# NLU designs compared",
         "",
-        f"`make compare` on {dt.date.today().isoformat()}, {os.cpu_count()} cores. Whole bot over "
-        "REST with each config's own thresholds (tuned for the sparse model); tuning set "
-        "`tests/evaluation/dev.yml`, held-out set `tests/evaluation/test.yml`. Training from "
-        f"clean, wall time. Load: locust, {LOAD_USERS} concurrent conversations for "
-        f"{LOAD_SECONDS} s asking tuning-set questions, SQLite tracker store as shipped.",
+        f"`make compare` on {dt.date.today().isoformat()}, {os.cpu_count()} cores: the whole bot over "
+        f"REST on the real test split (`{REAL_TEST.relative_to(ROOT)}`) and the written test set "
+        f"(`{WRITTEN_TEST.relative_to(ROOT)}`). Every design is config.yml with other blend weights "
+        "and the same thresholds (tuned for the shipped blend).",
         "",
-        "| figure | " + " | ".join(names) + " |",
-        "|---|" + "---|" * len(names),
+        "| figure | " + " | ".join(results) + " |",
+        "|---|" + "---|" * len(results),
     ]
-    for label, key, fmt in ROWS:
-        cells = []
-        for f in results.values():
-            if key:
-                cells.append(_cell(f, key, fmt))
-            elif label.startswith("answered"):
-                cells.append(f"{f['test_answered_correctly']:.3f} / {f['test_answered_wrongly']:.3f}")
-            elif label.startswith("follow-ups"):
-                cells.append(f"{f['test_follow_up_accuracy']:.3f}")
-            elif label.startswith("macro"):
-                cells.append(f"{f['test_macro_f1']:.3f}")
-            else:
-                cells.append(f"{f['test_reply_ms_median']:.0f} ms")
+    for label, key in ROWS:
+        cells = [f"{f[key]:.3f}" if f[key] < 10 else f"{f[key]:.0f}" for f in results.values()]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    extra = [
-        ("training from clean", lambda f: f"{f['train_s']:.0f} s"),
-        ("model size", lambda f: f"{f['model_mb']:.0f} MB"),
-        ("Rasa server RSS after the runs", lambda f: f"{f['rasa_rss_mb']:.0f} MB"),
-    ]
-    if all("load_rps" in f for f in results.values()):
-        extra += [
-            (f"{LOAD_USERS} conversations: p50 / p95", lambda f: f"{f['load_p50_ms']:.0f} / {f['load_p95_ms']:.0f} ms"),
-            (f"{LOAD_USERS} conversations: messages/s, errors", lambda f: f"{f['load_rps']:.1f}, {f['load_errors']:.0f}"),
-        ]
-    for label, cell in extra:
-        lines.append(f"| {label} | " + " | ".join(cell(f) for f in results.values()) + " |")
     return "\n".join(lines) + "\n"
 
 
 def main() -> int:
-    results = {p.name: measure(p) for p in PIPELINES}
+    results = {}
+    for alternative in ALTERNATIVES:
+        with tempfile.TemporaryDirectory() as directory:
+            results[alternative.name] = measure(alternative, Path(directory))
+            print(alternative.name, {k: round(v, 3) for k, v in results[alternative.name].items()
+                                     if k.startswith("real_") and not k.endswith(("_scope", "topic"))})
     text = report(results)
     print(text)
     write_keeping_notes(REPORT, text)

@@ -1,6 +1,9 @@
-"""Held-out evaluation of the whole bot over the REST channel, with the gates of `make evaluate`.
+"""`make evaluate`: the whole bot over the REST channel, on held-out questions, with gates.
 
-Every question goes to a running server as a new conversation; conversations keep one sender.
+Two sets are asked, each question as a new conversation (conversations keep one sender):
+- the real questions (tests/evaluation/real/test.yml): written by health staff, students and
+  managers on public pages, each with the topics whose answer would help (1-3, main first);
+- the project's own written test set (tests/evaluation/test.yml), one topic per question.
 The reply contract says what the bot did: answered a topic, asked (clarify), or declined.
 """
 from __future__ import annotations
@@ -11,35 +14,69 @@ import statistics
 import sys
 import time
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Tuple
 
 import yaml
 
 from scripts.chat_client import Reply, send
 from scripts.servers import ROOT, Servers, free_port
 
-TEST_SET = ROOT / "tests" / "evaluation" / "test.yml"
+EVALUATION_DIR = ROOT / "tests" / "evaluation"
+REAL_TEST = EVALUATION_DIR / "real" / "test.yml"
+REAL_TUNE = EVALUATION_DIR / "real" / "tune.yml"
+WRITTEN_TEST = EVALUATION_DIR / "test.yml"
+WRITTEN_DEV = EVALUATION_DIR / "dev.yml"
 REPORT = ROOT / "docs" / "evaluation.md"
-CONFUSION_PLOT = ROOT / "docs" / "evaluation-confusion.png"
 OUT_OF_SCOPE = "out_of_scope"
-GATES = {  # metric: (comparison, bound)
-    "top1_accuracy": (">=", 0.90),
-    "out_of_scope_declined": (">=", 0.90),
-    "in_scope_declined": ("<=", 0.05),
+LONG_WORDS = 40
+GATES = {  # set: {metric: (comparison, bound)}
+    "real": {
+        "correct": (">=", 0.80),
+        "useful": (">=", 0.90),
+        "wrong": ("<=", 0.05),
+        "off_topic_declined": (">=", 0.92),
+    },
+    # The project's own phrasing: no worse than before the real-questions work (docs/evaluation.md).
+    "written": {
+        "top1": (">=", 0.90),
+        "in_scope_declined": ("<=", 0.05),
+        "off_topic_declined": (">=", 0.90),
+    },
 }
+# What the shipped model measured when it landed (docs/evaluation.md), less about 3 points of
+# slack: `make test` fails below these. Raise them when the model gets better.
+FLOORS = {
+    "real": {"correct": (">=", 0.40), "useful": (">=", 0.77), "wrong": ("<=", 0.08),
+             "off_topic_declined": (">=", 0.81)},
+    "written": {"top1": (">=", 0.92), "in_scope_declined": ("<=", 0.05),
+                "off_topic_declined": (">=", 0.94)},
+}
+KINDS = ("long", "other_profession", "non_uk", "manager", "multi_topic", "near_domain")
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    accepted: Tuple[str, ...]  # ("out_of_scope",) for an off-topic question
+    kinds: Tuple[str, ...] = ()
+    source: str = ""
+    passage: Optional[str] = None
+    follow_up: bool = False
+
+    @property
+    def off_topic(self) -> bool:
+        return self.accepted == (OUT_OF_SCOPE,)
 
 
 @dataclass
 class Outcome:
-    text: str
-    expected: str
+    question: Question
     kind: Optional[str]
     topic: Optional[str]
     options: List[str]
-    follow_up: bool = False
+    passage: Optional[str] = None
     seconds: float = 0.0
 
     @property
@@ -48,149 +85,170 @@ class Outcome:
         return self.topic if self.kind == "answer" else (self.options or [None])[0]
 
     @property
+    def answered(self) -> bool:
+        return self.kind == "answer"
+
+    @property
     def declined(self) -> bool:
         return self.kind not in ("answer", "clarify")
+
+    @property
+    def correct(self) -> bool:
+        return self.answered and self.topic in self.question.accepted
+
+    @property
+    def useful(self) -> bool:
+        offered = self.kind == "clarify" and set(self.options) & set(self.question.accepted)
+        return self.correct or bool(offered)
+
+
+def read_set(path: Path) -> List[Question]:
+    """Questions and conversation turns of an evaluation file (real or written format)."""
+    content = yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    def question(entry: dict, follow_up: bool = False) -> Question:
+        accepted = tuple(entry.get("topics") or [entry["topic"]])
+        kinds = {*entry.get("kinds", ())}
+        if len(entry["text"].split()) >= LONG_WORDS:
+            kinds.add("long")
+        if len(accepted) > 1:
+            kinds.add("multi_topic")
+        return Question(" ".join(entry["text"].split()), accepted, tuple(sorted(kinds)),
+                        entry.get("source", ""), entry.get("passage"), follow_up)
+
+    questions = [question(q) for q in content.get("questions", [])]
+    for conversation in content.get("conversations", []):
+        questions += [question(t, position > 0) for position, t in enumerate(conversation["turns"])]
+        questions.append(None)  # a conversation boundary
+    return questions
+
+
+def rate(outcomes: List[Outcome], test: Callable[[Outcome], bool]) -> float:
+    return sum(map(test, outcomes)) / len(outcomes) if outcomes else float("nan")
 
 
 @dataclass
 class Results:
     outcomes: List[Outcome] = field(default_factory=list)
 
-    def _in_scope(self, follow_ups: bool = False) -> List[Outcome]:
-        return [o for o in self.outcomes if o.expected != OUT_OF_SCOPE and o.follow_up == follow_ups]
+    def select(self, kind: Optional[str] = None, follow_up: bool = False) -> List[Outcome]:
+        return [o for o in self.outcomes if o.question.follow_up == follow_up
+                and (kind is None or kind in o.question.kinds)]
 
-    def metrics(self) -> Dict[str, float]:
-        in_scope = self._in_scope()
-        oos = [o for o in self.outcomes if o.expected == OUT_OF_SCOPE]
-        follow_ups = self._in_scope(follow_ups=True)
-
-        def rate(items: List[Outcome], test: Callable[[Outcome], bool]) -> float:
-            return sum(map(test, items)) / len(items) if items else float("nan")
-
+    def metrics(self, outcomes: Optional[List[Outcome]] = None) -> Dict[str, float]:
+        whole = outcomes is None
+        outcomes = self.select() if whole else outcomes
+        in_scope = [o for o in outcomes if not o.question.off_topic]
+        off_topic = [o for o in outcomes if o.question.off_topic]
+        with_passage = [o for o in in_scope if o.question.passage]
+        follow_ups = self.select(follow_up=True) if whole else []
         return {
-            "top1_accuracy": rate(in_scope, lambda o: o.first_choice == o.expected),
-            "top3_accuracy": rate(
-                in_scope, lambda o: o.expected in ([o.topic] if o.kind == "answer" else o.options)
-            ),
-            "answered_correctly": rate(in_scope, lambda o: o.kind == "answer" and o.topic == o.expected),
-            "answered_wrongly": rate(in_scope, lambda o: o.kind == "answer" and o.topic != o.expected),
+            "correct": rate(in_scope, lambda o: o.correct),
+            "useful": rate(in_scope, lambda o: o.useful),
+            "wrong": rate(in_scope, lambda o: o.answered and not o.correct),
             "clarified": rate(in_scope, lambda o: o.kind == "clarify"),
             "in_scope_declined": rate(in_scope, lambda o: o.declined),
-            "out_of_scope_declined": rate(oos, lambda o: o.declined),
-            "out_of_scope_answered": rate(oos, lambda o: o.kind == "answer"),
-            "follow_up_accuracy": rate(follow_ups, lambda o: o.first_choice == o.expected),
-            "macro_f1": self.macro_f1(),
-            "reply_ms_median": 1000 * statistics.median(o.seconds for o in self.outcomes),
-            "in_scope_questions": len(in_scope),
-            "out_of_scope_questions": len(oos),
+            "top1": rate(in_scope, lambda o: o.first_choice in o.question.accepted),
+            "off_topic_declined": rate(off_topic, lambda o: o.declined),
+            "off_topic_answered": rate(off_topic, lambda o: o.answered),
+            "passage_right": rate(with_passage, lambda o: o.passage == o.question.passage),
+            "follow_ups_right": rate(follow_ups, lambda o: o.first_choice in o.question.accepted),
+            "reply_ms_median": 1000 * statistics.median(o.seconds for o in outcomes) if outcomes else float("nan"),
+            "in_scope": len(in_scope),
+            "off_topic": len(off_topic),
+            "passages_labelled": len(with_passage),
             "follow_up_turns": len(follow_ups),
         }
 
-    def per_topic(self) -> Dict[str, Dict[str, float]]:
-        in_scope = self._in_scope()
-        topics = sorted({o.expected for o in in_scope})
-        table = {}
-        for topic in topics:
-            tp = sum(o.expected == topic and o.first_choice == topic for o in in_scope)
-            predicted = sum(o.first_choice == topic for o in self.outcomes if not o.follow_up)
-            support = sum(o.expected == topic for o in in_scope)
-            precision = tp / predicted if predicted else 0.0
-            recall = tp / support if support else 0.0
-            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-            table[topic] = {"precision": precision, "recall": recall, "f1": f1, "support": support}
-        return table
-
-    def macro_f1(self) -> float:
-        table = self.per_topic()
-        return sum(row["f1"] for row in table.values()) / len(table) if table else float("nan")
-
-    def failed_gates(self) -> List[str]:
+    def failed_gates(self, gates: Dict[str, Tuple[str, float]]) -> List[str]:
         metrics = self.metrics()
         failed = []
-        for name, (op, bound) in GATES.items():
+        for name, (op, bound) in gates.items():
             value = metrics[name]
-            ok = value >= bound if op == ">=" else value <= bound
-            if not ok:
+            if not (value >= bound if op == ">=" else value <= bound):
                 failed.append(f"{name} = {value:.3f}, needs {op} {bound:.2f}")
         return failed
 
+    def worst(self, count: int = 20) -> List[Outcome]:
+        """Confident wrong answers first, then off-topic answered, then wrongly declined."""
+        def badness(o: Outcome) -> int:
+            if o.question.off_topic:
+                return 2 if o.answered else 0
+            return 3 if o.answered and not o.correct else (1 if o.declined else 0)
+        misses = [o for o in self.select() if badness(o)]
+        return sorted(misses, key=badness, reverse=True)[:count]
 
-def run(webhook: str, test_set: Path = TEST_SET) -> Results:
-    content = yaml.safe_load(test_set.read_text(encoding="utf-8"))
+
+def run(webhook: str, path: Path) -> Results:
     results = Results()
-
-    def record(sender: str, text: str, expected: str, follow_up: bool) -> None:
+    sender = None
+    for question in read_set(path):
+        if question is None:
+            sender = None
+            continue
+        if not question.follow_up:
+            sender = f"eval-{uuid.uuid4().hex}"
         started = time.perf_counter()
-        reply: Reply = send(webhook, sender, text)
+        reply: Reply = send(webhook, sender, question.text)
         elapsed = time.perf_counter() - started
+        passage = (reply.custom.get("answer") or {}).get("passage")
         results.outcomes.append(
-            Outcome(text, expected, reply.kind, reply.topic, reply.options, follow_up, elapsed)
+            Outcome(question, reply.kind, reply.topic, reply.options, passage, elapsed)
         )
-
-    for question in content.get("questions", []):
-        record(f"eval-{uuid.uuid4().hex}", question["text"], question["topic"], False)
-    for conversation in content.get("conversations", []):
-        sender = f"eval-{uuid.uuid4().hex}"
-        for position, turn in enumerate(conversation["turns"]):
-            record(sender, turn["text"], turn["topic"], follow_up=position > 0)
     return results
 
 
-def plot_confusion(results: Results) -> None:
-    """Expected topic against the bot's first choice (declines in the last column)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    outcomes = [o for o in results.outcomes if not o.follow_up]
-    labels = sorted({o.expected for o in outcomes} - {OUT_OF_SCOPE}) + [OUT_OF_SCOPE]
-    index = {label: i for i, label in enumerate(labels)}
-    counts = [[0] * len(labels) for _ in labels]
-    for o in outcomes:
-        counts[index[o.expected]][index.get(o.first_choice or OUT_OF_SCOPE, index[OUT_OF_SCOPE])] += 1
-    figure, axis = plt.subplots(figsize=(9, 8))
-    axis.imshow(counts, cmap="Blues")
-    axis.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
-    axis.set_yticks(range(len(labels)), labels, fontsize=7)
-    axis.set_xlabel("first choice of the bot (out_of_scope = declined)")
-    axis.set_ylabel("expected")
-    for row, values in enumerate(counts):
-        for column, value in enumerate(values):
-            if value:
-                axis.text(column, row, value, ha="center", va="center", fontsize=6,
-                          color="white" if value > 10 else "black")
-    figure.tight_layout()
-    figure.savefig(CONFUSION_PLOT, dpi=110)
+def _table(rows: List[Tuple[str, Dict[str, float]]], columns: List[str]) -> List[str]:
+    lines = ["| | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns)]
+    for label, metrics in rows:
+        cells = [f"{metrics[c]:.3f}" if isinstance(metrics[c], float) else str(metrics[c]) for c in columns]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
 
 
-def report(results: Results, command: str) -> str:
-    metrics = results.metrics()
+def report(real: Results, written: Results, command: str) -> str:
     lines = [
         "# Evaluation",
         "",
-        f"Held-out set `{TEST_SET.relative_to(ROOT)}`, whole bot over the REST channel.",
-        f"Run on {dt.date.today().isoformat()} with `{command}`.",
+        f"`{command}` on {dt.date.today().isoformat()}: the whole bot over the REST channel, every "
+        "question a new conversation. How the real questions were collected and split: "
+        "[the corpus](#the-real-question-corpus) below.",
+        "",
+        "- **correct**: an accepted topic answered; **useful**: correct, or a clarify that offers an "
+        "accepted topic; **wrong**: an answer on a topic that does not help.",
+        "",
+        f"## Real questions (`{REAL_TEST.relative_to(ROOT)}`)",
         "",
         "| metric | value | gate |",
         "|---|---|---|",
     ]
-    for name, value in metrics.items():
-        gate = " ".join(map(str, GATES[name])) if name in GATES else ""
+    for name, value in real.metrics().items():
+        gate = " ".join(map(str, GATES["real"][name])) if name in GATES["real"] else ""
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
         lines.append(f"| {name} | {shown} | {gate} |")
-    lines += ["", "## Per topic (first choice)", "", "| topic | precision | recall | F1 | n |", "|---|---|---|---|---|"]
-    for topic, row in results.per_topic().items():
-        lines.append(
-            f"| {topic} | {row['precision']:.2f} | {row['recall']:.2f} | {row['f1']:.2f} | {row['support']} |"
-        )
-    lines += ["", f"![confusion matrix]({CONFUSION_PLOT.name})"]
-    misses = [o for o in results.outcomes if (o.first_choice or OUT_OF_SCOPE) != o.expected]
-    lines += ["", f"## Misses ({len(misses)})", "", "| expected | got | question |", "|---|---|---|"]
-    for o in misses:
+    lines += ["", "### By kind", ""]
+    rows = [(k, real.metrics(real.select(k))) for k in KINDS]
+    short = [o for o in real.select() if "long" not in o.question.kinds]
+    rows.append(("short (< 40 words)", real.metrics(short)))
+    lines += _table([(f"{label} (n={m['in_scope']}+{m['off_topic']})", m) for label, m in rows],
+                    ["correct", "useful", "wrong", "in_scope_declined", "off_topic_declined"])
+    lines += ["", "### The twenty worst misses", "",
+              "| accepted | got | question |", "|---|---|---|"]
+    for o in real.worst():
         got = f"{o.kind}:{o.first_choice}" if o.first_choice else str(o.kind)
-        lines.append(f"| {o.expected} | {got} | {o.text.replace('|', '/')} |")
+        text = o.question.text if len(o.question.text) < 300 else o.question.text[:297] + "..."
+        lines.append(f"| {', '.join(o.question.accepted)} | {got} | {text.replace('|', '/')} |")
+    lines += ["", f"## The project's written test set (`{WRITTEN_TEST.relative_to(ROOT)}`)", "",
+              "| metric | value | gate |", "|---|---|---|"]
+    for name, value in written.metrics().items():
+        gate = " ".join(map(str, GATES["written"][name])) if name in GATES["written"] else ""
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        lines.append(f"| {name} | {shown} | {gate} |")
     return "\n".join(lines) + "\n"
+
+
+def evaluate(webhook: str) -> Dict[str, Results]:
+    return {"real": run(webhook, REAL_TEST), "written": run(webhook, WRITTEN_TEST)}
 
 
 def main() -> int:
@@ -200,21 +258,25 @@ def main() -> int:
     args = parser.parse_args()
 
     if args.webhook:
-        results = run(args.webhook)
+        results = evaluate(args.webhook)
     else:
         (ROOT / "var").mkdir(exist_ok=True)
         with open(ROOT / "var" / "evaluate-servers.log", "w") as log, Servers(
             rasa_port=free_port(), action_port=free_port(), log=log
         ) as servers:
-            results = run(servers.rest_webhook)
+            results = evaluate(servers.rest_webhook)
 
-    for name, value in results.metrics().items():
-        print(f"{name:24} {value:.3f}" if isinstance(value, float) else f"{name:24} {value}")
+    failed = []
+    for name, result in results.items():
+        print(f"--- {name}")
+        for metric, value in result.metrics().items():
+            print(f"{metric:24} {value:.3f}" if isinstance(value, float) else f"{metric:24} {value}")
+        failed += [f"{name}: {f}" for f in result.failed_gates(GATES[name])]
     if not args.no_report:
-        plot_confusion(results)
-        REPORT.write_text(report(results, "make evaluate"), encoding="utf-8")
+        text = report(results["real"], results["written"], "make evaluate")
+        from scripts.bench import write_keeping_notes
+        write_keeping_notes(REPORT, text)
         print(f"written: {REPORT.relative_to(ROOT)}")
-    failed = results.failed_gates()
     for failure in failed:
         print(f"GATE FAILED: {failure}", file=sys.stderr)
     return 1 if failed else 0

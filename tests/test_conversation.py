@@ -1,7 +1,7 @@
 """End to end over the REST channel: a real Rasa server, action server and trained model."""
 import pytest
 
-from tests.contract import REPLY_TYPES, TOPIC_IDS
+from tests.contract import AMBIGUOUS_QUESTION, REPLY_TYPES, TOPIC_IDS
 
 
 def assert_contract(reply):
@@ -28,11 +28,27 @@ def test_a_guidance_question_is_answered_with_its_topic_and_a_citation(
 
     assert_contract(reply)
     assert (reply.kind, reply.topic) == ("answer", topic)
-    expected = knowledge_base.topics[topic]
-    assert reply.custom["citations"] == [p.citation() for p in expected.passages]
-    assert expected.answer_passage.answer in reply.text
-    assert expected.answer_passage.url in reply.text
-    assert {b["payload"] for b in reply.buttons} == {f"/{t}" for t in expected.related_topics}
+    passage = knowledge_base.passages[reply.custom["answer"]["passage"]]
+    assert topic in passage.topics
+    assert reply.custom["answer"]["summary"] == passage.answer
+    assert reply.custom["citations"] == [p.citation() for p in knowledge_base.citations(passage)]
+    assert passage.answer in reply.text and passage.url in reply.text
+    assert reply.buttons and all(b["payload"].startswith("/") for b in reply.buttons)
+
+
+@pytest.mark.parametrize(
+    "question, passage",
+    [
+        ("my friend is a nurse and a famous footballer came into A&E, can she post that he was in?", "mdu-famous-patient"),
+        ("one of our long-term patients died last week, can I write a tribute to him on facebook?", "confidentiality-after-death"),
+        ("someone put a video of me scanning their baby on tiktok, what can i do", "video-of-you-posted"),
+    ],
+)
+def test_the_answer_is_the_passage_that_answers_the_question_asked(conversation, question, passage):
+    reply = conversation(question)
+
+    assert_contract(reply)
+    assert reply.custom["answer"]["passage"] == passage
 
 
 @pytest.mark.parametrize(
@@ -60,18 +76,33 @@ def test_a_follow_up_button_answers_the_related_topic(conversation, knowledge_ba
 
     assert_contract(second)
     assert second.kind == "answer"
-    assert f"/{second.topic}" == button["payload"]
-    assert second.topic in knowledge_base.topics["professional_boundaries"].related_topics
+    assert button["payload"].startswith(f"/{second.topic}")
+    item = next(i for i in first.custom["follow_ups"] if i["payload"] == button["payload"])
+    assert second.custom["answer"]["passage"] == item.get(
+        "passage", knowledge_base.topics[second.topic].answer_passage.id)
+
+
+def test_following_every_more_button_never_repeats_an_answer(conversation):
+    reply = conversation("a patient sent me a friend request on facebook after her scan, can i accept it")
+    seen = [reply.custom["answer"]["passage"]]
+    for _ in range(3):
+        more = [i for i in reply.custom["follow_ups"] if i["kind"] == "more"]
+        if not more:
+            break
+        reply = conversation(more[0]["payload"])
+        assert reply.custom["answer"]["passage"] not in seen
+        seen.append(reply.custom["answer"]["passage"])
+    assert len(seen) >= 3
 
 
 def test_an_ambiguous_question_asks_which_topic_and_the_choice_is_answered(conversation):
-    reply = conversation("patient on social media")
+    reply = conversation(AMBIGUOUS_QUESTION)
 
     assert_contract(reply)
     assert reply.kind == "clarify"
     assert 2 <= len(reply.options) <= 3
     assert set(reply.options) <= set(TOPIC_IDS)
-    assert [b["payload"] for b in reply.buttons] == [f"/{t}" for t in reply.options]
+    assert all(b["payload"].startswith("/") for b in reply.buttons)
 
     chosen = conversation(reply.buttons[0]["payload"])
     assert (chosen.kind, chosen.topic) == ("answer", reply.options[0])
@@ -111,9 +142,11 @@ def test_help_lists_the_topics_with_example_questions(conversation, knowledge_ba
 def test_a_short_follow_up_is_answered_in_context(
     conversation, first, first_topic, follow_up, follow_up_topic
 ):
-    assert conversation(first).topic == first_topic
+    before = conversation(first)
+    assert before.topic == first_topic
 
     reply = conversation(follow_up)
 
     assert_contract(reply)
     assert (reply.kind, reply.topic) == ("answer", follow_up_topic)
+    assert reply.custom["answer"]["passage"] != before.custom["answer"]["passage"], "never the same answer again"

@@ -3,7 +3,9 @@ from pathlib import Path
 import yaml
 
 from tests.contract import TOPIC_IDS
-from tests.training_data import ROOT, evaluation_sets, held_out_phrases, nlu_examples, normalise
+from tests.training_data import (
+    ROOT, evaluation_sets, held_out_phrases, near_duplicates, nlu_blocks, nlu_examples, normalise, page,
+)
 
 CONVERSATION_INTENTS = (
     "greet", "goodbye", "thanks", "help", "bot_challenge", "affirm", "deny", "follow_up", "feedback"
@@ -45,15 +47,53 @@ def test_no_example_is_labelled_with_two_intents():
             assert seen.setdefault(key, intent) == intent, (example, seen[key], intent)
 
 
-def test_no_held_out_phrase_is_in_the_training_data():
-    training = {normalise(e) for examples in nlu_examples().values() for e in examples}
-    leaked = [p for p in held_out_phrases() if normalise(p) in training]
-    assert not leaked
+def test_no_held_out_phrase_or_a_near_copy_of_one_is_in_the_training_data():
+    training = [text for _, text, _ in nlu_blocks()]
+    assert not near_duplicates(training, held_out_phrases())
+
+
+def test_the_near_duplicate_check_catches_copies_and_light_paraphrases():
+    held_out = ["my manager added me on facebook and i dont know if i should accept it or not"]
+    assert near_duplicates(["My manager added me on Facebook and I don't know if I should accept it"], held_out)
+    assert near_duplicates(["so, my manager added me on facebook and i dont know if i should accept it or not!!"], held_out)
+    assert not near_duplicates(["a patient sent me a friend request on instagram"], held_out)
+
+
+def _real(split):
+    return evaluation_sets()[f"real/{split}"]["questions"]
+
+
+def test_the_real_question_corpus_is_big_and_varied_enough():
+    questions = _real("tune") + _real("test")
+    in_scope = [q for q in questions if q["topics"] != ["out_of_scope"]]
+    assert len(in_scope) >= 300
+    assert len(questions) - len(in_scope) >= 120
+    assert sum(len(q["text"].split()) >= 40 for q in in_scope) >= len(in_scope) / 4
+    for kind in ("other_profession", "non_uk", "manager", "near_domain"):
+        assert sum(kind in q.get("kinds", ()) for q in questions) >= 20, kind
+    assert sum(len(q["topics"]) > 1 for q in in_scope) >= 50
+
+
+def test_every_real_question_has_its_source_and_one_to_three_contract_topics():
+    for question in _real("tune") + _real("test"):
+        assert question["source"].startswith(("http://", "https://")), question
+        assert 1 <= len(question["topics"]) <= 3, question
+        assert set(question["topics"]) <= {*TOPIC_IDS, "out_of_scope"}, question
+        assert question["topics"] == ["out_of_scope"] or "out_of_scope" not in question["topics"]
+
+
+def test_a_source_page_never_feeds_two_splits_or_the_training_data():
+    tune = {page(q["source"]) for q in _real("tune")}
+    test = {page(q["source"]) for q in _real("test")}
+    training = {page(m["source"]) for _, _, m in nlu_blocks() if "source" in m}
+    assert training, "the real voices in data/nlu/ carry their source"
+    assert not tune & test
+    assert not (tune | test) & training
 
 
 def test_the_evaluation_sets_are_big_enough_and_labelled_with_contract_ids():
     sets = evaluation_sets()
-    for name, per_topic, out_of_scope in (("test", 8, 40), ("dev", 5, 30)):
+    for name, per_topic, out_of_scope in (("test", 8, 40), ("dev", 5, 30)):  # the written sets
         labels = [q["topic"] for q in sets[name]["questions"]]
         assert set(labels) <= {*TOPIC_IDS, "out_of_scope"}, name
         assert min(labels.count(t) for t in TOPIC_IDS) >= per_topic, name

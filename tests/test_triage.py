@@ -3,7 +3,7 @@ import pytest
 from actions.triage import ANSWER, CLARIFY, DECLINE, NO_QUESTION, Thresholds, decide
 
 TOPICS = {"professional_boundaries", "messaging_apps", "patient_images"}
-THRESHOLDS = Thresholds(clarify_min_confidence=0.15)
+THRESHOLDS = Thresholds(min_topic_share=0.5, clarify_min_confidence=0.15)
 
 
 def ranking(*pairs):
@@ -30,7 +30,7 @@ def test_clarify_offers_at_most_three_topics_above_the_floor():
         "a question", "nlu_fallback",
         ranking(("patient_images", 0.3), ("messaging_apps", 0.3), ("professional_boundaries", 0.2),
                 ("out_of_scope", 0.2)),
-        TOPICS, None, Thresholds(clarify_min_confidence=0.25),
+        TOPICS, None, Thresholds(min_topic_share=0.5, clarify_min_confidence=0.25),
     )
     assert decision.topics == ("patient_images", "messaging_apps")
 
@@ -38,7 +38,8 @@ def test_clarify_offers_at_most_three_topics_above_the_floor():
 def test_unsure_between_out_of_scope_and_a_topic_asks_rather_than_declines():
     decision = decide(
         "a question", "nlu_fallback",
-        ranking(("nlu_fallback", 0.5), ("out_of_scope", 0.45), ("patient_images", 0.40)),
+        ranking(("nlu_fallback", 0.5), ("out_of_scope", 0.42), ("patient_images", 0.40),
+                ("messaging_apps", 0.10)),
         TOPICS, None, THRESHOLDS,
     )
     assert (decision.kind, decision.topics) == (CLARIFY, ("patient_images",))
@@ -118,3 +119,33 @@ def test_an_off_topic_message_after_an_answer_is_declined_not_answered_in_contex
 def test_a_message_without_words_is_not_a_question(text):
     decision = decide(text, "nlu_fallback", ranking(("affirm", 0.2)), TOPICS, "patient_images", THRESHOLDS)
     assert decision.kind == NO_QUESTION
+
+
+def test_a_question_spread_over_several_topics_is_clarified_not_declined():
+    """No topic is sure, but together they hold most of the confidence: it is about the guidance."""
+    decision = decide(
+        "a question", "nlu_fallback",
+        ranking(("nlu_fallback", 0.3), ("patient_images", 0.26), ("messaging_apps", 0.24),
+                ("professional_boundaries", 0.2), ("out_of_scope", 0.25)),
+        TOPICS, None, THRESHOLDS,
+    )
+    assert (decision.kind, decision.topics) == (
+        CLARIFY, ("patient_images", "messaging_apps", "professional_boundaries"))
+
+
+def test_an_out_of_scope_prediction_with_a_large_topic_share_is_clarified():
+    decision = decide(
+        "a question", "out_of_scope",
+        ranking(("out_of_scope", 0.4), ("patient_images", 0.35), ("messaging_apps", 0.25)),
+        TOPICS, None, THRESHOLDS,
+    )
+    assert (decision.kind, decision.topics) == (CLARIFY, ("patient_images", "messaging_apps"))
+
+
+def test_an_out_of_scope_prediction_with_a_small_topic_share_is_declined():
+    decision = decide(
+        "a question", "out_of_scope",
+        ranking(("out_of_scope", 0.55), ("patient_images", 0.3), ("greet", 0.15)),
+        TOPICS, None, THRESHOLDS,
+    )
+    assert decision.kind == DECLINE

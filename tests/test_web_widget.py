@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from scripts.servers import ROOT, Servers
 from scripts.web_server import WebServer
+from tests.contract import AMBIGUOUS_QUESTION
 from tests.web import CHROMIUM_ARGS, QUESTION, Widget, axe_violations, chromium_path
 
 SCREENSHOTS = ROOT / "docs" if os.getenv("UPDATE_SCREENSHOTS") else ROOT / "var" / "screenshots"
@@ -84,7 +85,7 @@ def test_a_question_gets_a_cited_answer_with_suggestions_that_work(widget: Widge
 
 
 def test_a_clarify_question_offers_topics_as_buttons(widget: Widget):
-    widget.ask("patient on social media")
+    widget.ask(AMBIGUOUS_QUESTION)
 
     clarify = widget.part(".message.bot.clarify")
     expect(clarify).to_have_count(1, timeout=30_000)

@@ -94,27 +94,30 @@
     return fragment;
   }
 
-  // Paragraphs at blank lines; lines starting "- " become a list.
+  // Paragraphs at blank lines, line breaks kept, links made clickable.
   function formatted(text) {
     var fragment = document.createDocumentFragment();
     String(text || "").split(/\n{2,}/).forEach(function (block) {
-      var lines = block.split("\n");
-      var list = null;
-      var paragraph = null;
-      lines.forEach(function (line) {
-        if (/^\s*[-•]\s+/.test(line)) {
-          list = list || fragment.appendChild(el("ul"));
-          paragraph = null;
-          list.appendChild(el("li", {}, [inline(line.replace(/^\s*[-•]\s+/, ""))]));
-        } else if (line.trim()) {
-          list = null;
-          if (paragraph) paragraph.appendChild(el("br"));
-          paragraph = paragraph || fragment.appendChild(el("p"));
-          paragraph.appendChild(inline(line));
-        }
+      if (!block.trim()) return;
+      var paragraph = fragment.appendChild(el("p"));
+      block.split("\n").forEach(function (line, index) {
+        if (index) paragraph.appendChild(el("br"));
+        paragraph.appendChild(inline(line));
       });
     });
     return fragment;
+  }
+
+  // A guidance answer, drawn from its structure in the reply contract (custom.answer).
+  function renderAnswer(answer) {
+    var points = [].concat(answer.do || [], answer.dont || []).map(function (point) {
+      return el("li", {}, [inline(String(point))]);
+    });
+    return el("div", { className: "answer" }, [
+      el("p", {}, [inline(String(answer.summary || ""))]),
+      points.length ? el("p", { className: "points-title", text: "Key points" }) : null,
+      points.length ? el("ul", {}, points) : null,
+    ]);
   }
 
   // ---- the shadow root ------------------------------------------------------------------------
@@ -224,7 +227,7 @@
     return el("div", { className: "message bot" + (custom.type ? " " + custom.type : "") }, [
       el("span", { className: "visually-hidden", text: "Assistant: " }),
       custom.type === "answer" && custom.title ? el("p", { className: "answer-title", text: String(custom.title) }) : null,
-      formatted(message.text),
+      custom.type === "answer" && custom.answer ? renderAnswer(custom.answer) : formatted(message.text),
       custom.type === "answer" ? renderCitations(custom.citations) : null,
       renderSuggestions(message.quick_replies),
       custom.type === "answer" ? renderFeedback(message) : null,

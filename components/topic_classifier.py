@@ -1,0 +1,217 @@
+"""The intent classifier that decides the topic: DIET's ranking blended with two small heads.
+
+DIET, trained on sparse word and character features, knows the project's own phrasings well
+but is over-confident on text unlike them. Real questions come in other voices: long stories,
+other professions' words, managers. Two logistic-regression heads generalise better and their
+errors differ from DIET's:
+- `embedding`: on the pre-trained sentence embedding (components/sentence_encoder.py), which
+  knows that "befriend" and "friend request" mean the same;
+- `words`: on TF-IDF word and character n-grams, robust to typos and text-speak.
+The blend is a weighted mean of the three probability rankings (weights in config.yml, chosen
+on the tuning split of the real questions, docs/tuning.md). FallbackClassifier comes after this
+component and judges the blended confidence.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+logger = logging.getLogger(__name__)
+INTENT_RANKING = "intent_ranking"
+ARRAYS_FILE = "heads.npz"
+VOCABULARY_FILE = "vocabulary.json"
+
+
+def diet_ranking(message: Message) -> Dict[str, float]:
+    """DIET's {intent: confidence}, as it left them on the message."""
+    return {r[INTENT_NAME_KEY]: r[PREDICTED_CONFIDENCE_KEY] for r in message.get(INTENT_RANKING) or []}
+
+
+def _logistic_regression(c: float):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=c, max_iter=2000, class_weight="balanced", random_state=42)
+
+
+def _vectorizers(vocabularies: Optional[Dict[str, Dict[str, int]]] = None):
+    """TF-IDF of word 1-2-grams and of character 2-5-grams within words."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vocabularies = vocabularies or {}
+    return [
+        ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2,
+                                  vocabulary=vocabularies.get("words"))),
+        ("characters", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+                                       min_df=3, vocabulary=vocabularies.get("characters"))),
+    ]
+
+
+def _words_head(c: float):
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    return Pipeline([("features", FeatureUnion(_vectorizers())),
+                     ("classifier", _logistic_regression(c))])
+
+
+def _save(heads: Dict[str, Any], directory: Path) -> None:
+    """The heads as plain arrays and a JSON vocabulary: nothing is unpickled when loading."""
+    embedding, words = heads["embedding"], heads["words"]
+    vectorizers = dict(words.named_steps["features"].transformer_list)
+    classifier = words.named_steps["classifier"]
+    np.savez(
+        directory / ARRAYS_FILE,
+        embedding_coef=embedding.coef_, embedding_intercept=embedding.intercept_,
+        embedding_classes=embedding.classes_.astype(str),
+        words_coef=classifier.coef_, words_intercept=classifier.intercept_,
+        words_classes=classifier.classes_.astype(str),
+        **{f"idf_{name}": v.idf_ for name, v in vectorizers.items()},
+    )
+    vocabularies = {name: {k: int(i) for k, i in v.vocabulary_.items()} for name, v in vectorizers.items()}
+    (directory / VOCABULARY_FILE).write_text(json.dumps(vocabularies), encoding="utf-8")
+
+
+def _restore(directory: Path, config: Dict[str, Any]) -> Dict[str, Any]:
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    arrays = np.load(directory / ARRAYS_FILE, allow_pickle=False)
+    vocabularies = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
+
+    def classifier(prefix: str, c: float):
+        model = _logistic_regression(c)
+        # Fortran order makes coef_.T contiguous: scoring does not copy the matrix each time.
+        model.coef_ = np.asfortranarray(arrays[f"{prefix}_coef"])
+        model.intercept_ = arrays[f"{prefix}_intercept"]
+        model.classes_ = arrays[f"{prefix}_classes"].astype(object)
+        return model
+
+    vectorizers = _vectorizers(vocabularies)
+    for name, vectorizer in vectorizers:
+        vectorizer.idf_ = arrays[f"idf_{name}"]
+    words = Pipeline([("features", FeatureUnion(vectorizers)),
+                      ("classifier", classifier("words", config["words_c"]))])
+    return {"embedding": classifier("embedding", config["embedding_c"]), "words": words}
+
+
+def blend(sources: Dict[str, Dict[str, float]], weights: Dict[str, float]) -> List[Dict[str, Any]]:
+    """The weighted mean of the heads' {intent: probability} maps, as a ranking, best first."""
+    total = sum(weights.get(head, 0.0) for head in sources) or 1.0
+    blended: Dict[str, float] = {}
+    for head, ranking in sources.items():
+        weight = weights.get(head, 0.0) / total
+        for intent, confidence in ranking.items():
+            blended[intent] = blended.get(intent, 0.0) + weight * float(confidence)
+    return [
+        {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: confidence}
+        for intent, confidence in sorted(blended.items(), key=lambda kv: -kv[1])
+    ]
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class BlendedTopicClassifier(IntentClassifier, GraphComponent):
+    """DIET's intent ranking blended with an embedding head and a TF-IDF head."""
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["sklearn"]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "weights": {"diet": 1.0, "embedding": 1.0, "words": 1.0},
+            "embedding_featurizer": "sentence_embedding",  # the featurizer's alias
+            "embedding_c": 10.0,
+            "words_c": 10.0,
+            # The whole ranking: the guidance action judges the topics' share of it.
+            "ranking_length": 0,
+        }
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
+                 resource: Resource, heads: Optional[Dict[str, Any]] = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self.weights = {k: float(v) for k, v in self.config["weights"].items()}
+        self.heads = heads or {}
+        self._model_storage = model_storage
+        self._resource = resource
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
+               resource: Resource, execution_context: ExecutionContext) -> "BlendedTopicClassifier":
+        return cls(config, model_storage, resource)
+
+    def _embeddings(self, messages: List[Message]) -> np.ndarray:
+        rows = []
+        for message in messages:
+            _, sentence = message.get_dense_features(TEXT, [self.config["embedding_featurizer"]])
+            if sentence is None:
+                raise ValueError("BlendedTopicClassifier needs the sentence embedding featurizer "
+                                 f"with alias '{self.config['embedding_featurizer']}' before it")
+            rows.append(sentence.features[0])
+        return np.vstack(rows)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+        labels = [e.get(INTENT) for e in examples]
+        embedding = _logistic_regression(self.config["embedding_c"])
+        embedding.fit(self._embeddings(examples), labels)
+        words = _words_head(self.config["words_c"])
+        words.fit([e.get(TEXT) for e in examples], labels)
+        self.heads = {"embedding": embedding, "words": words}
+        with self._model_storage.write_to(self._resource) as directory:
+            _save(self.heads, directory)
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "BlendedTopicClassifier":
+        config = {**cls.get_default_config(), **config}
+        try:
+            with model_storage.read_from(resource) as directory:
+                heads = _restore(directory, config)
+        except ValueError:
+            logger.debug("BlendedTopicClassifier has no trained heads; DIET's ranking is used alone")
+            heads = None
+        return cls(config, model_storage, resource, heads)
+
+    def head_rankings(self, messages: List[Message]) -> Dict[str, List[Dict[str, float]]]:
+        """For each trained head, one {intent: probability} per message."""
+        if not self.heads:
+            return {}
+        embedding, words = self.heads["embedding"], self.heads["words"]
+        rankings = {
+            "embedding": embedding.predict_proba(self._embeddings(messages)),
+            "words": words.predict_proba([m.get(TEXT) for m in messages]),
+        }
+        classes = {"embedding": embedding.classes_, "words": words.classes_}
+        return {
+            head: [dict(zip(classes[head], row)) for row in probabilities]
+            for head, probabilities in rankings.items()
+        }
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        with_text = [m for m in messages if m.get(TEXT)]
+        if not with_text:
+            return messages
+        heads = self.head_rankings(with_text)
+        for position, message in enumerate(with_text):
+            ranking = blend(
+                {"diet": diet_ranking(message),
+                 **{head: per_message[position] for head, per_message in heads.items()}},
+                self.weights,
+            )
+            if ranking:
+                message.set(INTENT, ranking[0], add_to_output=True)
+                length = self.config["ranking_length"] or len(ranking)
+                message.set(INTENT_RANKING, ranking[:length], add_to_output=True)
+        return messages

@@ -1,0 +1,45 @@
+"""The dialogue rules of the trained model, asked directly: which action follows which turn.
+
+A typed "yes" or "no" means something different after "Did you mean ...?" than anywhere
+else; the rules that say so depend on the `offered_passage` slot, which only the trained
+model's RulePolicy can show.
+"""
+import pytest
+from rasa.core.agent import Agent
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from scripts.servers import DEFAULT_MODEL
+
+
+@pytest.fixture(scope="module")
+def agent() -> Agent:
+    if not DEFAULT_MODEL.exists():
+        pytest.fail(f"no model at {DEFAULT_MODEL}: run the tests with `make test`")
+    return Agent.load(str(DEFAULT_MODEL))
+
+
+def next_action(agent: Agent, intent: str, offered: str = None) -> str:
+    events = [ActionExecuted("action_listen")]
+    if offered:
+        events += [UserUttered("a question", {"name": "nlu_fallback", "confidence": 0.4}),
+                   ActionExecuted("action_answer_guidance"), SlotSet("offered_passage", offered),
+                   ActionExecuted("action_listen")]
+    events.append(UserUttered(intent, {"name": intent, "confidence": 1.0}))
+    tracker = DialogueStateTracker.from_events("rules", events, slots=agent.domain.slots)
+    action, _ = agent.processor.predict_next_with_tracker_if_should(tracker)
+    return action.name()
+
+
+@pytest.mark.parametrize("intent", ["affirm", "deny"])
+def test_yes_or_no_after_did_you_mean_goes_to_the_guidance_action(agent, intent):
+    assert next_action(agent, intent, offered="caldicott-principles") == "action_answer_guidance"
+
+
+@pytest.mark.parametrize("intent, action", [("affirm", "utter_affirm"), ("deny", "utter_deny")])
+def test_yes_or_no_anywhere_else_is_small_talk(agent, intent, action):
+    assert next_action(agent, intent) == action
+
+
+def test_an_off_topic_message_goes_to_the_guidance_action_which_judges_the_topic_share(agent):
+    assert next_action(agent, "out_of_scope") == "action_answer_guidance"
