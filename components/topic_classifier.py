@@ -28,10 +28,17 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from components.sentence_encoder import NORMALISED_TEXT
+
 logger = logging.getLogger(__name__)
 INTENT_RANKING = "intent_ranking"
 ARRAYS_FILE = "heads.npz"
 VOCABULARY_FILE = "vocabulary.json"
+
+
+def _text(message: Message) -> str:
+    """The text as the sentence-embedding featurizer spelled it out, or as typed."""
+    return message.get(NORMALISED_TEXT) or message.get(TEXT)
 
 
 def diet_ranking(message: Message) -> Dict[str, float]:
@@ -166,7 +173,7 @@ class BlendedTopicClassifier(IntentClassifier, GraphComponent):
         embedding = _logistic_regression(self.config["embedding_c"])
         embedding.fit(self._embeddings(examples), labels)
         words = _words_head(self.config["words_c"])
-        words.fit([e.get(TEXT) for e in examples], labels)
+        words.fit([_text(e) for e in examples], labels)
         self.heads = {"embedding": embedding, "words": words}
         with self._model_storage.write_to(self._resource) as directory:
             _save(self.heads, directory)
@@ -191,7 +198,7 @@ class BlendedTopicClassifier(IntentClassifier, GraphComponent):
         embedding, words = self.heads["embedding"], self.heads["words"]
         rankings = {
             "embedding": embedding.predict_proba(self._embeddings(messages)),
-            "words": words.predict_proba([m.get(TEXT) for m in messages]),
+            "words": words.predict_proba([_text(m) for m in messages]),
         }
         classes = {"embedding": embedding.classes_, "words": words.classes_}
         return {

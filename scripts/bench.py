@@ -53,7 +53,8 @@ def training_times() -> Dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         project, cache = Path(tmp) / "project", Path(tmp) / "cache"
         project.mkdir()
-        for name in ("config.yml", "domain.yml", "data"):
+        # The custom NLU components (and the knowledge base loader they use) must be importable.
+        for name in ("config.yml", "domain.yml", "data", "components", "actions"):
             source = ROOT / name
             (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
         clean = _train(project, cache)
@@ -64,9 +65,14 @@ def training_times() -> Dict[str, float]:
 
 
 def prepare_load(out: Path) -> Path:
-    """Write, in `out`, the questions locust asks (the tuning set's) and an endpoints file with
-    its own SQLite tracker store, as shipped; return the endpoints file."""
-    questions = [q["text"] for q in yaml.safe_load((ROOT / "tests/evaluation/dev.yml").read_text())["questions"]]
+    """Write, in `out`, the questions locust asks (the tuning sets': the written one's short
+    questions and the real one's, many of them long posts) and an endpoints file with its own
+    SQLite tracker store, as shipped; return the endpoints file."""
+    questions = [
+        q["text"]
+        for path in ("tests/evaluation/dev.yml", "tests/evaluation/real/tune.yml")
+        for q in yaml.safe_load((ROOT / path).read_text())["questions"]
+    ]
     (out / "questions.json").write_text(json.dumps(questions))
     endpoints = out / "endpoints.yml"
     endpoints.write_text(
@@ -173,7 +179,8 @@ def _report(figures: Dict[str, float], runs: List[Dict[str, float]], soak: Dict[
         f"`make bench` on {dt.date.today().isoformat()}, {os.cpu_count()} cores ({cpu}), "
         f"Python {platform.python_version()}, Rasa 3.6.21. Load: locust {args.seconds} s per run, "
         "closed loop (each simulated user sends its next message as soon as the reply arrives), "
-        "REST channel on 127.0.0.1, questions from the tuning set, 5 messages per conversation.",
+        "REST channel on 127.0.0.1, questions from the tuning sets (written and real), 5 messages "
+        "per conversation.",
         "",
         "| concurrent conversations | requests | errors | messages/s | p50 ms | p95 ms | p99 ms |",
         "|---|---|---|---|---|---|---|",

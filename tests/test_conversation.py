@@ -108,6 +108,14 @@ def test_an_ambiguous_question_asks_which_topic_and_the_choice_is_answered(conve
     assert (chosen.kind, chosen.topic) == ("answer", reply.options[0])
 
 
+@pytest.mark.parametrize("question", ["cn i pst xry on fb", "is it ok 2 post pics of my pts scan on insta"])
+def test_text_speak_is_clarified_or_answered_never_declined(conversation, question):
+    reply = conversation(question)
+
+    assert_contract(reply)
+    assert reply.kind in ("clarify", "answer")
+
+
 @pytest.mark.parametrize(
     "message",
     ["hello there", "thanks, that's really helpful", "bye for now", "are you a real person?"],
