@@ -15,12 +15,14 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup validate train web browser run shell test compare teams-package teams-card evaluate crossval tune bench check-links purge clean
+.PHONY: help setup validate train web browser run shell test test-fast lint compare teams-package teams-card evaluate crossval tune bench check-links purge clean
 
 help:
 	@echo "make run       set up, train if needed, start the assistant (Ctrl-C stops it)"
 	@echo "make shell     the same, with a chat in this terminal"
 	@echo "make test      set up, train if needed, run every test"
+	@echo "make test-fast the tests that need no model, server or browser (under a minute)"
+	@echo "make lint      ruff (checks and format) over the Python, ESLint over web/"
 	@echo "make evaluate  held-out evaluation with gates; writes docs/evaluation.md"
 	@echo "make crossval  5-fold cross-validation of the NLU data; writes docs/crossval.md"
 	@echo "make tune      suggest blend weights and confidence thresholds from the tuning split"
@@ -82,8 +84,17 @@ run: train web
 shell: train
 	$(PYTHON_VENV) -m scripts.run --shell
 
-test: train web browser
+test: lint train web browser
 	$(PYTHON_VENV) -m pytest
+
+test-fast: setup
+	$(PYTHON_VENV) -m pytest -m "not e2e"
+
+# ruff.toml and eslint.config.js hold the rules; `ruff format .` fixes the formatting.
+lint: setup web
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	npx --no-install eslint web
 
 evaluate: train
 	$(PYTHON_VENV) -m scripts.evaluate
@@ -112,4 +123,5 @@ purge: setup
 	$(PYTHON_VENV) -m scripts.purge
 
 clean:
-	rm -rf models var results build .pytest_cache .venv-bench node_modules teams/node_modules
+	rm -rf models results build .pytest_cache .venv-bench node_modules teams/node_modules
+	find var -mindepth 1 -not -name .gitkeep -delete

@@ -1,4 +1,5 @@
 """The guidance action: answer with the passage that fits, ask which topic was meant, or decline."""
+
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -33,8 +34,12 @@ class ActionAnswerGuidance(Action):
                 dispatcher.utter_message(response="utter_deny")
                 return [SlotSet("offered_passage", None)]
             passage = kb.passages[offered]
-            return self._answer(dispatcher, kb, Choice(kb.topics[passage.topics[0]],
-                                                       Match(passage, 1.0, passage.questions[0])), shown)
+            return self._answer(
+                dispatcher,
+                kb,
+                Choice(kb.topics[passage.topics[0]], Match(passage, 1.0, passage.questions[0])),
+                shown,
+            )
 
         previous_topic = tracker.get_slot("topic")
         decision = decide(
@@ -49,7 +54,10 @@ class ActionAnswerGuidance(Action):
         if decision.kind == ANSWER:
             topic_id = decision.topics[0]
             choice = choose(
-                kb, topic_id, message.get("intent_ranking") or [], ranked_passages,
+                kb,
+                topic_id,
+                message.get("intent_ranking") or [],
+                ranked_passages,
                 requested=next(tracker.get_latest_entity_values("passage"), None),
                 # More on the same topic never repeats what the conversation already had.
                 shown=shown if topic_id == previous_topic else (),
@@ -61,18 +69,25 @@ class ActionAnswerGuidance(Action):
             return self._answer(dispatcher, kb, quoted, shown)
         if decision.kind == CLARIFY:
             found = matches(kb, ranked_passages)
-            options = [best_in_topic(kb.topics[t], found, settings=settings.PASSAGE_CHOICE)
-                       for t in decision.topics]
+            options = [
+                best_in_topic(kb.topics[t], found, settings=settings.PASSAGE_CHOICE)
+                for t in decision.topics
+            ]
             dispatcher.utter_message(**replies.clarify(kb, options, list(decision.topics)))
             one = options[0].passage.id if len(options) == 1 else None
             return [SlotSet("offered_passage", one)]
-        dispatcher.utter_message(response="utter_default" if decision.kind == NO_QUESTION
-                                 else "utter_out_of_scope")
+        dispatcher.utter_message(
+            response="utter_default" if decision.kind == NO_QUESTION else "utter_out_of_scope"
+        )
         return [SlotSet("offered_passage", None)] if offered else []
 
     @staticmethod
-    def _answer(dispatcher: CollectingDispatcher, kb: knowledge_base.KnowledgeBase,
-                choice: Choice, shown: List[str]) -> List[Dict[Text, Any]]:
+    def _answer(
+        dispatcher: CollectingDispatcher,
+        kb: knowledge_base.KnowledgeBase,
+        choice: Choice,
+        shown: List[str],
+    ) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(**replies.answer(kb, choice, shown))
         passage = choice.match.passage.id
         return [

@@ -1,4 +1,5 @@
 """The help action: list what the assistant covers, from the knowledge base."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker

@@ -5,6 +5,7 @@ typo in a passage id fails when the action server starts rather than in a user's
 editorial rules (word limits, dates, primary publishers) are checked by `make validate`
 (scripts/validate_content.py), not here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -107,7 +108,9 @@ def _unique(entries: List[Dict[str, Any]], what: str) -> None:
 
 def _choice(value: Any, allowed: Tuple[str, ...], what: str, where: str) -> str:
     if value not in allowed:
-        raise KnowledgeBaseError(f"{where}: {what} must be one of {', '.join(allowed)}, not {value!r}")
+        raise KnowledgeBaseError(
+            f"{where}: {what} must be one of {', '.join(allowed)}, not {value!r}"
+        )
     return value
 
 
@@ -143,8 +146,7 @@ def load(directory: Path) -> KnowledgeBase:
     source_entries = _read(directory / "sources.yml", "sources")
     _unique(source_entries, "source")
     sources = {
-        entry["id"]: Source(**{k: str(v) for k, v in entry.items()})
-        for entry in source_entries
+        entry["id"]: Source(**{k: str(v) for k, v in entry.items()}) for entry in source_entries
     }
 
     passage_entries = [

@@ -6,6 +6,7 @@ of another topic answers instead only when it fits much better. A follow-up neve
 passage already shown in the conversation, until the topic has no other. When the question also touches a second topic,
 the closest passage there is offered as an "also" button.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,7 +54,11 @@ def matches(kb: KnowledgeBase, passage_ranking: List[Dict[str, Any]]) -> Dict[st
         if passage is None:
             continue
         index = entry.get("question", 0)
-        question = passage.questions[index] if 0 <= index < len(passage.questions) else passage.questions[0]
+        question = (
+            passage.questions[index]
+            if 0 <= index < len(passage.questions)
+            else passage.questions[0]
+        )
         found[passage.id] = Match(passage, float(entry.get("similarity", 0.0)), question)
     return found
 
@@ -62,8 +67,12 @@ def _overview(topic: Topic) -> Match:
     return Match(topic.answer_passage, 0.0, topic.answer_passage.questions[0])
 
 
-def best_in_topic(topic: Topic, found: Dict[str, Match], exclude: Collection[str] = (),
-                  settings: Settings = Settings()) -> Match:
+def best_in_topic(
+    topic: Topic,
+    found: Dict[str, Match],
+    exclude: Collection[str] = (),
+    settings: Settings = Settings(),
+) -> Match:
     """The topic's passage closest to the message, or its overview for a general question."""
     candidates = [found[p.id] for p in topic.passages if p.id in found and p.id not in exclude]
     best = max(candidates, key=lambda m: m.similarity, default=None)
@@ -99,18 +108,26 @@ def choose(
         shown = ()  # everything on the topic was shown: the closest passage again, not another topic
     best = best_in_topic(topic, found, shown, settings)
     elsewhere = max(
-        (m for m in found.values() if m.passage.id not in shown and topic_id not in m.passage.topics),
-        key=lambda m: m.similarity, default=None,
+        (
+            m
+            for m in found.values()
+            if m.passage.id not in shown and topic_id not in m.passage.topics
+        ),
+        key=lambda m: m.similarity,
+        default=None,
     )
-    if elsewhere is not None and elsewhere.similarity >= settings.cross_topic_similarity and (
-        elsewhere.similarity - best.similarity >= settings.cross_topic_margin
+    if (
+        elsewhere is not None
+        and elsewhere.similarity >= settings.cross_topic_similarity
+        and (elsewhere.similarity - best.similarity >= settings.cross_topic_margin)
     ):
         topic, best = kb.topics[elsewhere.passage.topics[0]], elsewhere
     return Choice(topic, best, _also(kb, topic, best, intent_ranking, found, shown, settings))
 
 
-def direct(kb: KnowledgeBase, passage_ranking: List[Dict[str, Any]],
-           settings: Settings = Settings()) -> Optional[Choice]:
+def direct(
+    kb: KnowledgeBase, passage_ranking: List[Dict[str, Any]], settings: Settings = Settings()
+) -> Optional[Choice]:
     """The passage the message all but quotes a question of, if there is one."""
     found = matches(kb, passage_ranking)
     best = max(found.values(), key=lambda m: m.similarity, default=None)
@@ -119,9 +136,15 @@ def direct(kb: KnowledgeBase, passage_ranking: List[Dict[str, Any]],
     return Choice(kb.topics[best.passage.topics[0]], best)
 
 
-def _also(kb: KnowledgeBase, topic: Topic, best: Match, intent_ranking: List[Dict[str, Any]],
-          found: Dict[str, Match], shown: Collection[str],
-          settings: Settings) -> Optional[Tuple[Topic, Match]]:
+def _also(
+    kb: KnowledgeBase,
+    topic: Topic,
+    best: Match,
+    intent_ranking: List[Dict[str, Any]],
+    found: Dict[str, Match],
+    shown: Collection[str],
+    settings: Settings,
+) -> Optional[Tuple[Topic, Match]]:
     """The runner-up topic and its closest passage, when the question touches it too."""
     for entry in intent_ranking:
         other = entry.get("name")
@@ -129,8 +152,11 @@ def _also(kb: KnowledgeBase, topic: Topic, best: Match, intent_ranking: List[Dic
             continue
         if entry.get("confidence", 0.0) < settings.also_min_confidence:
             return None
-        candidates = [m for m in found.values()
-                      if other in m.passage.topics and m.passage.id not in (*shown, best.passage.id)]
+        candidates = [
+            m
+            for m in found.values()
+            if other in m.passage.topics and m.passage.id not in (*shown, best.passage.id)
+        ]
         match = max(candidates, key=lambda m: m.similarity, default=None)
         if match is None or match.similarity < settings.also_min_similarity:
             return None

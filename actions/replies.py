@@ -6,6 +6,7 @@ guidance from the knowledge base, and the `custom` object carries the machine-re
 reply contract that the web and Teams channels render from (`custom.answer` holds the
 answer's structure, so no channel has to parse the text back).
 """
+
 from __future__ import annotations
 
 import json
@@ -42,13 +43,26 @@ def follow_ups(kb: KnowledgeBase, choice: Choice, shown: Iterable[str]) -> List[
     items = []
     if choice.also:
         topic, match = choice.also
-        items.append({**_passage_button(topic, match), "topic": topic.id,
-                      "passage": match.passage.id, "kind": "also"})
+        items.append(
+            {
+                **_passage_button(topic, match),
+                "topic": topic.id,
+                "passage": match.passage.id,
+                "kind": "also",
+            }
+        )
     seen = {*shown, choice.match.passage.id}
     for passage in choice.topic.passages:
         if passage.id not in seen and passage.audience == choice.match.passage.audience:
-            items.append({"title": passage.questions[0], "payload": payload(choice.topic, passage),
-                          "topic": choice.topic.id, "passage": passage.id, "kind": "more"})
+            items.append(
+                {
+                    "title": passage.questions[0],
+                    "payload": payload(choice.topic, passage),
+                    "topic": choice.topic.id,
+                    "passage": passage.id,
+                    "kind": "more",
+                }
+            )
             seen.add(passage.id)
             if len(items) >= 2 + bool(choice.also):
                 break
@@ -92,14 +106,16 @@ def clarify(kb: KnowledgeBase, options: List[Match], topic_ids: List[str]) -> Di
     """Ask which of the candidate topics was meant, each offered as its closest question.
     With one candidate the question is "Did you mean ...?" with yes and no."""
     topics = [kb.topics[t] for t in topic_ids]
-    buttons = [_passage_button(t, m) for t, m in zip(topics, options)]
+    buttons = [_passage_button(t, m) for t, m in zip(topics, options, strict=False)]
     contract = {"type": "clarify", "options": topic_ids}
     if len(buttons) == 1:
         return {
             "response": "utter_did_you_mean",
             "question": options[0].question.rstrip("?"),
-            "buttons": [{"title": "Yes", "payload": buttons[0]["payload"]},
-                        {"title": "No", "payload": "/deny"}],
+            "buttons": [
+                {"title": "Yes", "payload": buttons[0]["payload"]},
+                {"title": "No", "payload": "/deny"},
+            ],
             "json_message": contract,
         }
     return {"response": "utter_clarify", "buttons": buttons, "json_message": contract}

@@ -1,4 +1,5 @@
 """Action-server configuration, read from the environment in one place."""
+
 import os
 from pathlib import Path
 

@@ -9,6 +9,7 @@ could be about three topics spreads its confidence over them, but keeps it among
 where an off-topic question gives it to `out_of_scope`. Short follow-ups ("what about former patients?") are
 read in the context of the last answer.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -59,11 +60,14 @@ def decide(
     # The topics' share against "out of scope" alone: conversation intents (thanks, greet)
     # soak up confidence from odd spellings without making a message any less on-topic.
     in_topics = sum(r.get("confidence", 0.0) for r in topics)
-    off_topic = sum(r.get("confidence", 0.0) for r in ranked if r.get("name") == OUT_OF_SCOPE_INTENT)
+    off_topic = sum(
+        r.get("confidence", 0.0) for r in ranked if r.get("name") == OUT_OF_SCOPE_INTENT
+    )
     if not in_topics or in_topics / (in_topics + off_topic) < thresholds.min_topic_share:
         return Decision(DECLINE)
     options = tuple(
-        r["name"] for r in topics[: thresholds.max_options]
+        r["name"]
+        for r in topics[: thresholds.max_options]
         if r.get("confidence", 0.0) >= thresholds.clarify_min_confidence
     )
     if not options:

@@ -3,6 +3,7 @@
 Questions come from the file named by BENCH_QUESTIONS (one JSON list). A reply counts as an
 error unless it is HTTP 200 with exactly one `custom` object (the reply contract).
 """
+
 import itertools
 import json
 import os
@@ -27,10 +28,16 @@ class StaffMember(HttpUser):
         if next(self.turns) % MESSAGES_PER_CONVERSATION == 0:
             self.sender = uuid.uuid4().hex
         body = {"sender": self.sender, "message": random.choice(QUESTIONS)}
-        with self.client.post("/webhooks/rest/webhook", json=body, catch_response=True,
-                              name="rest") as response:
+        with self.client.post(
+            "/webhooks/rest/webhook", json=body, catch_response=True, name="rest"
+        ) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
-            elif sum(m.get("custom", {}).get("type") not in (None, "identifiers_removed")
-                     for m in response.json()) != 1:
+            elif (
+                sum(
+                    m.get("custom", {}).get("type") not in (None, "identifiers_removed")
+                    for m in response.json()
+                )
+                != 1
+            ):
                 response.failure("reply contract broken")

@@ -11,6 +11,7 @@
   short apology with a link to the guidance instead of silence, and the error is logged
   without the message text.
 """
+
 from __future__ import annotations
 
 import json

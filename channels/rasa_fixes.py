@@ -6,6 +6,7 @@ a new validator: measured with py-spy under load, that was 45 % of the Rasa serv
 (docs/benchmarks.md). Here the validator is built once; the reply is checked against the same
 schema, with the same error, as before.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -37,4 +38,3 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
 
 def apply() -> None:
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
-

@@ -6,6 +6,7 @@ pydantic 1 and an older `regex`, and it wants a spaCy model that cannot be downl
 Phone numbers use Google's libphonenumber (`phonenumbers`). Names are found only with a cue
 (a title, "patient ...", "called ..."), since no offline name model is available.
 """
+
 from __future__ import annotations
 
 import re
@@ -51,7 +52,7 @@ def nhs_number_is_valid(digits: str) -> bool:
     """The NHS modulus-11 check: weights 10..2 on the first nine digits."""
     if len(digits) != 10 or not digits.isdigit():
         return False
-    remainder = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1))) % 11
+    remainder = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=False)) % 11
     check = 11 - remainder
     if check == 11:
         check = 0
@@ -127,7 +128,9 @@ DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 DATES = [
     # 12/03/1961, 12-03-61; with full stops only with a four-digit year or two-digit parts
     # throughout (18.06.24), since 3.6.21 is a version number
-    re.compile(r"(?<![\d.])(?:[12]\d|3[01]|0?[1-9])([/-])(?:1[0-2]|0?[1-9])\1(?:\d{4}|\d{2})(?![\d/])"),
+    re.compile(
+        r"(?<![\d.])(?:[12]\d|3[01]|0?[1-9])([/-])(?:1[0-2]|0?[1-9])\1(?:\d{4}|\d{2})(?![\d/])"
+    ),
     re.compile(r"(?<![\d.])(?:[12]\d|3[01]|0?[1-9])\.(?:1[0-2]|0?[1-9])\.\d{4}(?![\d.])"),
     re.compile(r"(?<![\d.])(?:[12]\d|3[01]|0[1-9])\.(?:1[0-2]|0[1-9])\.\d{2}(?![\d.])"),
     re.compile(r"(?<![\d-])(?:19|20)\d{2}-(?:1[0-2]|0[1-9])-(?:[12]\d|3[01]|0[1-9])(?![\d-])"),
@@ -186,8 +189,10 @@ def _names(text: str) -> Iterator[Finding]:
         end = match.end("first")
         # A surname: capitalised after a capitalised first name, or any uncommon word when
         # the whole name is typed in lower case.
-        if second and (second[0].isupper() or first[0].islower()) and _is_name_word(
-            second, "title"
+        if (
+            second
+            and (second[0].isupper() or first[0].islower())
+            and _is_name_word(second, "title")
         ):
             end = match.end("second")
         yield Finding("NAME", start, end)
@@ -209,7 +214,7 @@ def redact(text: str) -> Redaction:
     findings = _non_overlapping(f for recognise in RECOGNISERS for f in recognise(text))
     parts, position = [], 0
     for finding in findings:
-        parts += [text[position:finding.start], f"[{finding.type}]"]
+        parts += [text[position : finding.start], f"[{finding.type}]"]
         position = finding.end
     parts.append(text[position:])
     return Redaction("".join(parts), tuple(findings))

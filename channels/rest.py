@@ -1,6 +1,7 @@
 """Rasa's REST channel behind the guard (channels/guard.py), with its request checked, so a
 malformed request gets a 400 that says what is wrong instead of a 500 or an empty reply.
 The URL stays /webhooks/rest/webhook."""
+
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.channels.rest import RestInput

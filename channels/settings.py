@@ -1,4 +1,5 @@
 """Rasa-server-side configuration of the channels, read from the environment in one place."""
+
 import os
 
 # Longer messages are cut here before redaction and NLU (a question needs far fewer).

@@ -13,6 +13,7 @@ protocol (session_request / session_confirm / user_uttered / bot_uttered):
 Needs python-socketio 5.9.0 (requirements/base.txt): with later versions Rasa 3.6 never
 delivers replies when session persistence is on (RasaHQ/rasa#13027).
 """
+
 from __future__ import annotations
 
 import os
@@ -96,9 +97,13 @@ class GuidanceSocketIOInput(SocketIOInput):
         async def user_message(sid: Text, data: Any = None) -> None:
             problem = _problem(data, self.session_persistence)
             if problem:
-                await self.sio.emit("message_error", {"message": problem}, room=sid, namespace=namespace)
+                await self.sio.emit(
+                    "message_error", {"message": problem}, room=sid, namespace=namespace
+                )
                 return
-            await rasa_user_message(sid, {**data, self.metadata_key: json_object(data.get(self.metadata_key))})
+            await rasa_user_message(
+                sid, {**data, self.metadata_key: json_object(data.get(self.metadata_key))}
+            )
 
         handlers["session_request"] = session_request
         handlers[self.user_message_evt] = user_message

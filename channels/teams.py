@@ -19,6 +19,7 @@ Settings (environment): MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD (in credentials
 MICROSOFT_APP_TENANT_ID (single-tenant; unset: the multi-tenant botframework.com tenant),
 BOTFRAMEWORK_OPENID_URL and BOTFRAMEWORK_TOKEN_URL (overrides, e.g. a local fake in tests).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -134,7 +135,10 @@ class TeamsOutput(BotFramework):
 
     def __init__(self, activity: Dict[str, Any], token: BotToken) -> None:
         super().__init__(
-            token.app_id, token.app_password, activity["conversation"], activity["recipient"],
+            token.app_id,
+            token.app_password,
+            activity["conversation"],
+            activity["recipient"],
             activity["serviceUrl"],
         )
         self.token = token
@@ -220,7 +224,9 @@ class TeamsInput(BotFrameworkInput):
             try:
                 activity = json.loads(request.body or b"")
             except ValueError:
-                return response.text("The body must be a Bot Framework activity (JSON).", status=400)
+                return response.text(
+                    "The body must be a Bot Framework activity (JSON).", status=400
+                )
             if not isinstance(activity, dict):
                 return response.text("The body must be a JSON object.", status=400)
             if activity.get("type") != "message":

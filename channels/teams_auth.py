@@ -11,6 +11,7 @@ Nothing here runs at start-up: the signing keys are fetched on the first request
 daily, so the server starts even when Microsoft cannot be reached; until the keys arrive,
 every request gets 401.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -94,7 +95,13 @@ class SigningKeys:
                 metadata = await _get_json(session, self.openid_metadata_url)
                 jwks = await _get_json(session, metadata["jwks_uri"])
             keys = {key["kid"]: key for key in jwks["keys"] if key.get("kid")}
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, KeyError, TypeError) as error:
+        except (
+            aiohttp.ClientError,
+            asyncio.TimeoutError,
+            ValueError,
+            KeyError,
+            TypeError,
+        ) as error:
             logger.warning(f"teams.keys.unavailable: {type(error).__name__}")
             return
         self.keys, self.fetched_at = keys, time.monotonic()
@@ -163,7 +170,13 @@ class BotToken:
                     token = await response.json(content_type=None)
             self.value = str(token["access_token"])
             self.expires_at = time.monotonic() + max(int(token.get("expires_in", 3600)) - 300, 60)
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, KeyError, TypeError) as error:
+        except (
+            aiohttp.ClientError,
+            asyncio.TimeoutError,
+            ValueError,
+            KeyError,
+            TypeError,
+        ) as error:
             self.value = None
             logger.error(f"teams.token.unavailable: {type(error).__name__}")
 

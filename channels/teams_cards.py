@@ -15,6 +15,7 @@ ignores). Pressing one sends the payload as the message text, shows the button t
 chat, and carries `{"payload": ..., "feedback": ...}` as the activity's `value`, which
 channels/teams.py reads back.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,7 +39,9 @@ def activity_for(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     custom = message.get("custom") if isinstance(message.get("custom"), dict) else {}
     buttons = [b for b in message.get("buttons") or [] if b.get("title") and b.get("payload")]
     if custom.get("type") == "answer" and isinstance(custom.get("answer"), dict):
-        return _card_activity(answer_card(text, custom, buttons), summary=custom.get("title") or text)
+        return _card_activity(
+            answer_card(text, custom, buttons), summary=custom.get("title") or text
+        )
     if buttons:
         return _card_activity(choice_card(text, buttons), summary=text)
     if text:
@@ -63,8 +66,10 @@ def answer_card(text: str, reply: Dict[str, Any], buttons: List[Dict[str, str]])
     if citations:
         body.append(_heading("Sources"))
         body += [
-            _text(_link(f"{c.get('source', '')}, {c.get('section', '')}".strip(", "), c["url"]),
-                  spacing="Small")
+            _text(
+                _link(f"{c.get('source', '')}, {c.get('section', '')}".strip(", "), c["url"]),
+                spacing="Small",
+            )
             for c in citations
         ]
     follow_ups = buttons[: MAX_ACTIONS - len(FEEDBACK_CHOICES)]
@@ -72,7 +77,9 @@ def answer_card(text: str, reply: Dict[str, Any], buttons: List[Dict[str, str]])
         body.append(_heading("Related questions"))
         body += [_action_set([_suggestion(b)]) for b in follow_ups]
     body.append(_text("Was this helpful?", spacing="Medium", isSubtle=True))
-    body.append(_action_set([_feedback(rating, label, topic) for rating, label in FEEDBACK_CHOICES]))
+    body.append(
+        _action_set([_feedback(rating, label, topic) for rating, label in FEEDBACK_CHOICES])
+    )
     return _card(body, fallback=text)
 
 
@@ -91,7 +98,9 @@ def text_blocks(text: str) -> List[Dict[str, Any]]:
 def teams_markdown(text: str) -> str:
     """Text for a Teams markdown message: Teams joins single line breaks, so lines are kept
     with <br>."""
-    return "\n\n".join("<br>".join(_linked(line) for line in p.split("\n")) for p in _paragraphs(text))
+    return "\n\n".join(
+        "<br>".join(_linked(line) for line in p.split("\n")) for p in _paragraphs(text)
+    )
 
 
 def _paragraphs(text: str) -> List[str]:

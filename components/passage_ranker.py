@@ -8,6 +8,7 @@ The guidance action then picks the answer within the chosen topic from this rank
 
 Passage edits need no retraining, only a restart, as for the action server.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -48,13 +49,24 @@ class PassageRanker(GraphComponent):
         self.questions = encoder().embed(questions) if questions else np.zeros((0, 384))
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "PassageRanker":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "PassageRanker":
         return cls(config)
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "PassageRanker":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "PassageRanker":
         return cls(config)
 
     def rank(self, vector: np.ndarray) -> List[Dict[str, Any]]:
@@ -64,8 +76,11 @@ class PassageRanker(GraphComponent):
         ranked = np.argsort(-best)[: self.config["ranking_length"]]
         ends = np.append(self.starts[1:], len(similarities))
         return [
-            {"name": self.passages[i], "similarity": round(float(best[i]), 4),
-             "question": int(np.argmax(similarities[self.starts[i]:ends[i]]))}
+            {
+                "name": self.passages[i],
+                "similarity": round(float(best[i]), 4),
+                "question": int(np.argmax(similarities[self.starts[i] : ends[i]])),
+            }
             for i in ranked
         ]
 

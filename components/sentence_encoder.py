@@ -15,6 +15,7 @@ Staff often tell a story before they ask ("I've been a radiographer for ten year
 post it?"). Averaged over the whole post, the question drowns in the story, so a long message is
 embedded twice, whole and its question alone, and the two vectors are added.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -79,7 +80,7 @@ class MiniLM:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         vectors = np.zeros((len(texts), 384), dtype=np.float32)
         for start in range(0, len(order), BATCH):
-            chunk = order[start:start + BATCH]
+            chunk = order[start : start + BATCH]
             vectors[chunk] = self._embed_batch([texts[i] for i in chunk])
         return vectors
 
@@ -113,7 +114,7 @@ def question_part(text: str, long_words: int) -> Optional[str]:
         return None
     asking = [i for i, s in enumerate(sentences) if "?" in s]
     last = asking[-1] if asking else len(sentences) - 1
-    return " ".join(sentences[max(0, last - 1):last + 1])
+    return " ".join(sentences[max(0, last - 1) : last + 1])
 
 
 def message_vectors(texts: List[str], long_words: int, question_weight: float) -> np.ndarray:
@@ -124,7 +125,7 @@ def message_vectors(texts: List[str], long_words: int, question_weight: float) -
     parts = [(i, p) for i, p in parts if p]
     if parts and question_weight > 0:
         focus = model.embed([p for _, p in parts])
-        for (i, _), vector in zip(parts, focus):
+        for (i, _), vector in zip(parts, focus, strict=False):
             combined = vectors[i] + question_weight * vector
             vectors[i] = combined / np.linalg.norm(combined)
     return vectors
@@ -150,7 +151,10 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @classmethod
     def create(
-        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
         execution_context: ExecutionContext,
     ) -> "SentenceEmbeddingFeaturizer":
         return cls(config, execution_context.node_name)
@@ -174,7 +178,7 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
                 self._config["long_message_words"],
                 self._config["question_weight"],
             )
-            for message, vector in zip(with_text, vectors):
+            for message, vector in zip(with_text, vectors, strict=False):
                 self.add_features_to_message(None, vector[None, :], TEXT, message)
         return messages
 

@@ -11,6 +11,7 @@ The blend is a weighted mean of the three probability rankings (weights in confi
 on the tuning split of the real questions, docs/tuning.md). FallbackClassifier comes after this
 component and judges the blended confidence.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,7 +44,9 @@ def _text(message: Message) -> str:
 
 def diet_ranking(message: Message) -> Dict[str, float]:
     """DIET's {intent: confidence}, as it left them on the message."""
-    return {r[INTENT_NAME_KEY]: r[PREDICTED_CONFIDENCE_KEY] for r in message.get(INTENT_RANKING) or []}
+    return {
+        r[INTENT_NAME_KEY]: r[PREDICTED_CONFIDENCE_KEY] for r in message.get(INTENT_RANKING) or []
+    }
 
 
 def _logistic_regression(c: float):
@@ -58,18 +61,34 @@ def _vectorizers(vocabularies: Optional[Dict[str, Dict[str, int]]] = None):
 
     vocabularies = vocabularies or {}
     return [
-        ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2,
-                                  vocabulary=vocabularies.get("words"))),
-        ("characters", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                       min_df=3, vocabulary=vocabularies.get("characters"))),
+        (
+            "words",
+            TfidfVectorizer(
+                ngram_range=(1, 2),
+                sublinear_tf=True,
+                min_df=2,
+                vocabulary=vocabularies.get("words"),
+            ),
+        ),
+        (
+            "characters",
+            TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=(2, 5),
+                sublinear_tf=True,
+                min_df=3,
+                vocabulary=vocabularies.get("characters"),
+            ),
+        ),
     ]
 
 
 def _words_head(c: float):
     from sklearn.pipeline import FeatureUnion, Pipeline
 
-    return Pipeline([("features", FeatureUnion(_vectorizers())),
-                     ("classifier", _logistic_regression(c))])
+    return Pipeline(
+        [("features", FeatureUnion(_vectorizers())), ("classifier", _logistic_regression(c))]
+    )
 
 
 def _save(heads: Dict[str, Any], directory: Path) -> None:
@@ -79,13 +98,17 @@ def _save(heads: Dict[str, Any], directory: Path) -> None:
     classifier = words.named_steps["classifier"]
     np.savez(
         directory / ARRAYS_FILE,
-        embedding_coef=embedding.coef_, embedding_intercept=embedding.intercept_,
+        embedding_coef=embedding.coef_,
+        embedding_intercept=embedding.intercept_,
         embedding_classes=embedding.classes_.astype(str),
-        words_coef=classifier.coef_, words_intercept=classifier.intercept_,
+        words_coef=classifier.coef_,
+        words_intercept=classifier.intercept_,
         words_classes=classifier.classes_.astype(str),
         **{f"idf_{name}": v.idf_ for name, v in vectorizers.items()},
     )
-    vocabularies = {name: {k: int(i) for k, i in v.vocabulary_.items()} for name, v in vectorizers.items()}
+    vocabularies = {
+        name: {k: int(i) for k, i in v.vocabulary_.items()} for name, v in vectorizers.items()
+    }
     (directory / VOCABULARY_FILE).write_text(json.dumps(vocabularies), encoding="utf-8")
 
 
@@ -106,8 +129,12 @@ def _restore(directory: Path, config: Dict[str, Any]) -> Dict[str, Any]:
     vectorizers = _vectorizers(vocabularies)
     for name, vectorizer in vectorizers:
         vectorizer.idf_ = arrays[f"idf_{name}"]
-    words = Pipeline([("features", FeatureUnion(vectorizers)),
-                      ("classifier", classifier("words", config["words_c"]))])
+    words = Pipeline(
+        [
+            ("features", FeatureUnion(vectorizers)),
+            ("classifier", classifier("words", config["words_c"])),
+        ]
+    )
     return {"embedding": classifier("embedding", config["embedding_c"]), "words": words}
 
 
@@ -144,8 +171,13 @@ class BlendedTopicClassifier(IntentClassifier, GraphComponent):
             "ranking_length": 0,
         }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage,
-                 resource: Resource, heads: Optional[Dict[str, Any]] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        heads: Optional[Dict[str, Any]] = None,
+    ) -> None:
         self.config = {**self.get_default_config(), **config}
         self.weights = {k: float(v) for k, v in self.config["weights"].items()}
         self.heads = heads or {}
@@ -153,8 +185,13 @@ class BlendedTopicClassifier(IntentClassifier, GraphComponent):
         self._resource = resource
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
-               resource: Resource, execution_context: ExecutionContext) -> "BlendedTopicClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "BlendedTopicClassifier":
         return cls(config, model_storage, resource)
 
     def _embeddings(self, messages: List[Message]) -> np.ndarray:
@@ -162,8 +199,10 @@ class BlendedTopicClassifier(IntentClassifier, GraphComponent):
         for message in messages:
             _, sentence = message.get_dense_features(TEXT, [self.config["embedding_featurizer"]])
             if sentence is None:
-                raise ValueError("BlendedTopicClassifier needs the sentence embedding featurizer "
-                                 f"with alias '{self.config['embedding_featurizer']}' before it")
+                raise ValueError(
+                    "BlendedTopicClassifier needs the sentence embedding featurizer "
+                    f"with alias '{self.config['embedding_featurizer']}' before it"
+                )
             rows.append(sentence.features[0])
         return np.vstack(rows)
 
@@ -180,14 +219,22 @@ class BlendedTopicClassifier(IntentClassifier, GraphComponent):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "BlendedTopicClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "BlendedTopicClassifier":
         config = {**cls.get_default_config(), **config}
         try:
             with model_storage.read_from(resource) as directory:
                 heads = _restore(directory, config)
         except ValueError:
-            logger.debug("BlendedTopicClassifier has no trained heads; DIET's ranking is used alone")
+            logger.debug(
+                "BlendedTopicClassifier has no trained heads; DIET's ranking is used alone"
+            )
             heads = None
         return cls(config, model_storage, resource, heads)
 
@@ -202,7 +249,7 @@ class BlendedTopicClassifier(IntentClassifier, GraphComponent):
         }
         classes = {"embedding": embedding.classes_, "words": words.classes_}
         return {
-            head: [dict(zip(classes[head], row)) for row in probabilities]
+            head: [dict(zip(classes[head], row, strict=False)) for row in probabilities]
             for head, probabilities in rankings.items()
         }
 
@@ -213,8 +260,10 @@ class BlendedTopicClassifier(IntentClassifier, GraphComponent):
         heads = self.head_rankings(with_text)
         for position, message in enumerate(with_text):
             ranking = blend(
-                {"diet": diet_ranking(message),
-                 **{head: per_message[position] for head, per_message in heads.items()}},
+                {
+                    "diet": diet_ranking(message),
+                    **{head: per_message[position] for head, per_message in heads.items()},
+                },
                 self.weights,
             )
             if ranking:

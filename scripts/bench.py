@@ -4,6 +4,7 @@ memory, and a bounded soak; results with a latency plot in docs/benchmarks.md.
 All traffic goes to servers this script starts on 127.0.0.1, and every load run stops by
 itself after a fixed time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,7 +23,7 @@ from typing import Dict, List
 
 import yaml
 
-from scripts.servers import BIN, DEFAULT_MODEL, ROOT, Servers, free_port
+from scripts.servers import BIN, DEFAULT_MODEL, ROOT, Servers, endpoints_in, free_port
 
 LOCUST = ROOT / ".venv-bench" / "bin" / "locust"
 REPORT = ROOT / "docs" / "benchmarks.md"
@@ -42,8 +43,11 @@ def _train(project: Path, cache: Path) -> float:
     started = time.perf_counter()
     subprocess.run(
         [str(BIN / "rasa"), "train", "--quiet", "--fixed-model-name", "bench", "--out", "models"],
-        cwd=project, env={**os.environ, "RASA_CACHE_DIRECTORY": str(cache)}, check=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=project,
+        env={**os.environ, "RASA_CACHE_DIRECTORY": str(cache)},
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     return time.perf_counter() - started
 
@@ -74,29 +78,44 @@ def prepare_load(out: Path) -> Path:
         for q in yaml.safe_load((ROOT / path).read_text())["questions"]
     ]
     (out / "questions.json").write_text(json.dumps(questions))
-    endpoints = out / "endpoints.yml"
-    endpoints.write_text(
-        "action_endpoint:\n  url: ${ACTION_SERVER_URL}\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {out / 'trackers.db'}\n"
-    )
-    return endpoints
+    return endpoints_in(out)
 
 
 def write_keeping_notes(report: Path, generated: str) -> None:
     """Write a generated report, keeping its hand-written part (from the NOTES heading on)."""
     existing = report.read_text() if report.exists() else ""
-    notes = existing[existing.index(NOTES):] if NOTES in existing else ""
+    notes = existing[existing.index(NOTES) :] if NOTES in existing else ""
     report.write_text(generated + ("\n" + notes if notes else ""), encoding="utf-8")
 
 
-def _load(servers: Servers, users: int, seconds: int, questions: Path, out: Path) -> Dict[str, float]:
+def _load(
+    servers: Servers, users: int, seconds: int, questions: Path, out: Path
+) -> Dict[str, float]:
     prefix = out / f"users{users}"
     subprocess.run(
-        [str(LOCUST), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-         "-u", str(users), "-r", str(users), "-t", f"{seconds}s", "--stop-timeout", "10",
-         "--host", servers.rasa_url, "--csv", str(prefix), "--only-summary"],
-        env={**os.environ, "BENCH_QUESTIONS": str(questions)}, check=False,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(LOCUST),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            str(users),
+            "-t",
+            f"{seconds}s",
+            "--stop-timeout",
+            "10",
+            "--host",
+            servers.rasa_url,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+        ],
+        env={**os.environ, "BENCH_QUESTIONS": str(questions)},
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     with open(f"{prefix}_stats.csv", newline="") as file:
         row = next(r for r in csv.DictReader(file) if r["Name"] == "Aggregated")
@@ -120,8 +139,12 @@ def _plot(runs: List[Dict[str, float]]) -> None:
     figure, axis = plt.subplots(figsize=(6, 3.5))
     labels = [str(r["users"]) for r in runs]
     for offset, key in ((-0.25, "p50_ms"), (0, "p95_ms"), (0.25, "p99_ms")):
-        axis.bar([i + offset for i in range(len(runs))], [r[key] for r in runs], width=0.25,
-                 label=key.replace("_ms", ""))
+        axis.bar(
+            [i + offset for i in range(len(runs))],
+            [r[key] for r in runs],
+            width=0.25,
+            label=key.replace("_ms", ""),
+        )
     axis.set_xticks(range(len(runs)), labels)
     axis.set_xlabel("concurrent conversations")
     axis.set_ylabel("REST reply time (ms)")
@@ -145,8 +168,9 @@ def main() -> int:
         out = Path(tmp)
         endpoints = prepare_load(out)
         with open(out / "servers.log", "w") as log:
-            servers = Servers(rasa_port=free_port(), action_port=free_port(),
-                              endpoints=str(endpoints), log=log)
+            servers = Servers(
+                rasa_port=free_port(), action_port=free_port(), endpoints=str(endpoints), log=log
+            )
             started = time.perf_counter()
             with servers:
                 figures["startup_s"] = time.perf_counter() - started
@@ -155,7 +179,9 @@ def main() -> int:
                 for users in CONCURRENCY:
                     runs.append(_load(servers, users, args.seconds, out / "questions.json", out))
                 before = _rss_mb(servers.rasa_server.pid)
-                soak = _load(servers, args.soak_users, args.soak_seconds, out / "questions.json", out)
+                soak = _load(
+                    servers, args.soak_users, args.soak_seconds, out / "questions.json", out
+                )
                 figures.update(
                     rasa_rss_mb=_rss_mb(servers.rasa_server.pid),
                     action_rss_mb=_rss_mb(servers.action_server.pid),
@@ -169,10 +195,20 @@ def main() -> int:
     return 0
 
 
-def _report(figures: Dict[str, float], runs: List[Dict[str, float]], soak: Dict[str, float],
-            args: argparse.Namespace) -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+def _report(
+    figures: Dict[str, float],
+    runs: List[Dict[str, float]],
+    soak: Dict[str, float],
+    args: argparse.Namespace,
+) -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     lines = [
         "# Benchmarks",
         "",
@@ -186,8 +222,10 @@ def _report(figures: Dict[str, float], runs: List[Dict[str, float]], soak: Dict[
         "|---|---|---|---|---|---|---|",
     ]
     for r in runs:
-        lines.append(f"| {r['users']} | {r['requests']} | {r['errors']} | {r['rps']:.1f} | "
-                     f"{r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} |")
+        lines.append(
+            f"| {r['users']} | {r['requests']} | {r['errors']} | {r['rps']:.1f} | "
+            f"{r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} |"
+        )
     lines += [
         "",
         f"![REST reply time by concurrency]({PLOT.name})",

@@ -1,4 +1,5 @@
 """Talk to the assistant over Rasa's REST channel and read the reply contract."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,8 +48,6 @@ class Reply:
 
 def send(webhook: str, sender: str, message: str, timeout: float = 60) -> Reply:
     """POST one message and return the bot's reply."""
-    response = requests.post(
-        webhook, json={"sender": sender, "message": message}, timeout=timeout
-    )
+    response = requests.post(webhook, json={"sender": sender, "message": message}, timeout=timeout)
     response.raise_for_status()
     return Reply(response.json())

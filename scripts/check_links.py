@@ -1,5 +1,6 @@
 """`make check-links`: request every URL the knowledge base cites and report redirects and
 failures. Needs internet access, so it is not part of `make test` (which runs offline)."""
+
 from __future__ import annotations
 
 import sys
@@ -35,14 +36,16 @@ def main() -> int:
     for passage in kb.passages.values():
         owners.setdefault(passage.url, []).append(f"passage {passage.id}")
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = dict(zip(owners, pool.map(check, owners)))
+        results = dict(zip(owners, pool.map(check, owners), strict=False))
     problems = 0
     for url, (state, detail) in sorted(results.items(), key=lambda r: r[1][0]):
         if state != "ok":
             problems += state == "failed"
             print(f"{state:8} {url}\n         {detail}\n         used by: {', '.join(owners[url])}")
-    print(f"{len(results)} URLs: {sum(s == 'ok' for s, _ in results.values())} ok, "
-          f"{sum(s == 'redirect' for s, _ in results.values())} redirected, {problems} failed")
+    print(
+        f"{len(results)} URLs: {sum(s == 'ok' for s, _ in results.values())} ok, "
+        f"{sum(s == 'redirect' for s, _ in results.values())} redirected, {problems} failed"
+    )
     return 1 if problems else 0
 
 

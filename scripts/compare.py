@@ -6,6 +6,7 @@ decided. Each is judged as the whole bot over REST, with the thresholds in confi
 for the shipped blend, so the alternatives are if anything a little disadvantaged). Writes
 docs/pipelines.md.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,16 +56,31 @@ def config_for(alternative: Alternative, directory: Path) -> Path:
 def measure(alternative: Alternative, directory: Path) -> Dict[str, float]:
     model = directory / "model.tar.gz"
     subprocess.run(
-        [str(BIN / "rasa"), "train", "--quiet", "--config", str(config_for(alternative, directory)),
-         "--out", str(directory), "--fixed-model-name", "model"],
-        cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(BIN / "rasa"),
+            "train",
+            "--quiet",
+            "--config",
+            str(config_for(alternative, directory)),
+            "--out",
+            str(directory),
+            "--fixed-model-name",
+            "model",
+        ],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     figures: Dict[str, float] = {}
-    with open(directory / "servers.log", "w") as log, Servers(
-        model=model, rasa_port=free_port(), action_port=free_port(), log=log
-    ) as servers:
+    with (
+        open(directory / "servers.log", "w") as log,
+        Servers(model=model, rasa_port=free_port(), action_port=free_port(), log=log) as servers,
+    ):
         for label, path in (("real", REAL_TEST), ("written", WRITTEN_TEST)):
-            figures.update({f"{label}_{k}": v for k, v in run(servers.rest_webhook, path).metrics().items()})
+            figures.update(
+                {f"{label}_{k}": v for k, v in run(servers.rest_webhook, path).metrics().items()}
+            )
         figures["rasa_rss_mb"] = _rss_mb(servers.rasa_server.pid)
     return figures
 
@@ -106,8 +122,14 @@ def main() -> int:
     for alternative in ALTERNATIVES:
         with tempfile.TemporaryDirectory() as directory:
             results[alternative.name] = measure(alternative, Path(directory))
-            print(alternative.name, {k: round(v, 3) for k, v in results[alternative.name].items()
-                                     if k.startswith("real_") and not k.endswith(("_scope", "topic"))})
+            print(
+                alternative.name,
+                {
+                    k: round(v, 3)
+                    for k, v in results[alternative.name].items()
+                    if k.startswith("real_") and not k.endswith(("_scope", "topic"))
+                },
+            )
     text = report(results)
     print(text)
     write_keeping_notes(REPORT, text)

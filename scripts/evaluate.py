@@ -6,6 +6,7 @@ Two sets are asked, each question as a new conversation (conversations keep one 
 - the project's own written test set (tests/evaluation/test.yml), one topic per question.
 The reply contract says what the bot did: answered a topic, asked (clarify), or declined.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,10 +49,17 @@ GATES = {  # set: {metric: (comparison, bound)}
 # What the shipped model measured when it landed (docs/evaluation.md), less about 3 points of
 # slack: `make test` fails below these. Raise them when the model gets better.
 FLOORS = {
-    "real": {"correct": (">=", 0.40), "useful": (">=", 0.77), "wrong": ("<=", 0.08),
-             "off_topic_declined": (">=", 0.81)},
-    "written": {"top1": (">=", 0.92), "in_scope_declined": ("<=", 0.05),
-                "off_topic_declined": (">=", 0.94)},
+    "real": {
+        "correct": (">=", 0.40),
+        "useful": (">=", 0.77),
+        "wrong": ("<=", 0.08),
+        "off_topic_declined": (">=", 0.81),
+    },
+    "written": {
+        "top1": (">=", 0.92),
+        "in_scope_declined": ("<=", 0.05),
+        "off_topic_declined": (">=", 0.94),
+    },
 }
 KINDS = ("long", "other_profession", "non_uk", "manager", "multi_topic", "near_domain")
 
@@ -113,8 +121,14 @@ def read_set(path: Path) -> List[Question]:
             kinds.add("long")
         if len(accepted) > 1:
             kinds.add("multi_topic")
-        return Question(" ".join(entry["text"].split()), accepted, tuple(sorted(kinds)),
-                        entry.get("source", ""), entry.get("passage"), follow_up)
+        return Question(
+            " ".join(entry["text"].split()),
+            accepted,
+            tuple(sorted(kinds)),
+            entry.get("source", ""),
+            entry.get("passage"),
+            follow_up,
+        )
 
     questions = [question(q) for q in content.get("questions", [])]
     for conversation in content.get("conversations", []):
@@ -132,8 +146,11 @@ class Results:
     outcomes: List[Outcome] = field(default_factory=list)
 
     def select(self, kind: Optional[str] = None, follow_up: bool = False) -> List[Outcome]:
-        return [o for o in self.outcomes if o.question.follow_up == follow_up
-                and (kind is None or kind in o.question.kinds)]
+        return [
+            o
+            for o in self.outcomes
+            if o.question.follow_up == follow_up and (kind is None or kind in o.question.kinds)
+        ]
 
     def metrics(self, outcomes: Optional[List[Outcome]] = None) -> Dict[str, float]:
         whole = outcomes is None
@@ -153,7 +170,9 @@ class Results:
             "off_topic_answered": rate(off_topic, lambda o: o.answered),
             "passage_right": rate(with_passage, lambda o: o.passage == o.question.passage),
             "follow_ups_right": rate(follow_ups, lambda o: o.first_choice in o.question.accepted),
-            "reply_ms_median": 1000 * statistics.median(o.seconds for o in outcomes) if outcomes else float("nan"),
+            "reply_ms_median": 1000 * statistics.median(o.seconds for o in outcomes)
+            if outcomes
+            else float("nan"),
             "in_scope": len(in_scope),
             "off_topic": len(off_topic),
             "passages_labelled": len(with_passage),
@@ -171,10 +190,12 @@ class Results:
 
     def worst(self, count: int = 20) -> List[Outcome]:
         """Confident wrong answers first, then off-topic answered, then wrongly declined."""
+
         def badness(o: Outcome) -> int:
             if o.question.off_topic:
                 return 2 if o.answered else 0
             return 3 if o.answered and not o.correct else (1 if o.declined else 0)
+
         misses = [o for o in self.select() if badness(o)]
         return sorted(misses, key=badness, reverse=True)[:count]
 
@@ -201,7 +222,10 @@ def run(webhook: str, path: Path) -> Results:
 def _table(rows: List[Tuple[str, Dict[str, float]]], columns: List[str]) -> List[str]:
     lines = ["| | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns)]
     for label, metrics in rows:
-        cells = [f"{metrics[c]:.3f}" if isinstance(metrics[c], float) else str(metrics[c]) for c in columns]
+        cells = [
+            f"{metrics[c]:.3f}" if isinstance(metrics[c], float) else str(metrics[c])
+            for c in columns
+        ]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return lines
 
@@ -230,16 +254,28 @@ def report(real: Results, written: Results, command: str) -> str:
     rows = [(k, real.metrics(real.select(k))) for k in KINDS]
     short = [o for o in real.select() if "long" not in o.question.kinds]
     rows.append(("short (< 40 words)", real.metrics(short)))
-    lines += _table([(f"{label} (n={m['in_scope']}+{m['off_topic']})", m) for label, m in rows],
-                    ["correct", "useful", "wrong", "in_scope_declined", "off_topic_declined"])
-    lines += ["", "### The twenty worst misses", "",
-              "| accepted | got | question |", "|---|---|---|"]
+    lines += _table(
+        [(f"{label} (n={m['in_scope']}+{m['off_topic']})", m) for label, m in rows],
+        ["correct", "useful", "wrong", "in_scope_declined", "off_topic_declined"],
+    )
+    lines += [
+        "",
+        "### The twenty worst misses",
+        "",
+        "| accepted | got | question |",
+        "|---|---|---|",
+    ]
     for o in real.worst():
         got = f"{o.kind}:{o.first_choice}" if o.first_choice else str(o.kind)
         text = o.question.text if len(o.question.text) < 300 else o.question.text[:297] + "..."
         lines.append(f"| {', '.join(o.question.accepted)} | {got} | {text.replace('|', '/')} |")
-    lines += ["", f"## The project's written test set (`{WRITTEN_TEST.relative_to(ROOT)}`)", "",
-              "| metric | value | gate |", "|---|---|---|"]
+    lines += [
+        "",
+        f"## The project's written test set (`{WRITTEN_TEST.relative_to(ROOT)}`)",
+        "",
+        "| metric | value | gate |",
+        "|---|---|---|",
+    ]
     for name, value in written.metrics().items():
         gate = " ".join(map(str, GATES["written"][name])) if name in GATES["written"] else ""
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
@@ -261,20 +297,24 @@ def main() -> int:
         results = evaluate(args.webhook)
     else:
         (ROOT / "var").mkdir(exist_ok=True)
-        with open(ROOT / "var" / "evaluate-servers.log", "w") as log, Servers(
-            rasa_port=free_port(), action_port=free_port(), log=log
-        ) as servers:
+        with (
+            open(ROOT / "var" / "evaluate-servers.log", "w") as log,
+            Servers(rasa_port=free_port(), action_port=free_port(), log=log) as servers,
+        ):
             results = evaluate(servers.rest_webhook)
 
     failed = []
     for name, result in results.items():
         print(f"--- {name}")
         for metric, value in result.metrics().items():
-            print(f"{metric:24} {value:.3f}" if isinstance(value, float) else f"{metric:24} {value}")
+            print(
+                f"{metric:24} {value:.3f}" if isinstance(value, float) else f"{metric:24} {value}"
+            )
         failed += [f"{name}: {f}" for f in result.failed_gates(GATES[name])]
     if not args.no_report:
         text = report(results["real"], results["written"], "make evaluate")
         from scripts.bench import write_keeping_notes
+
         write_keeping_notes(REPORT, text)
         print(f"written: {REPORT.relative_to(ROOT)}")
     for failure in failed:

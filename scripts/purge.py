@@ -3,6 +3,7 @@
 Works on the SQL tracker store named in the endpoints file (SQLite by default, PostgreSQL in
 production). Run it daily (cron or a systemd timer) to keep retention bounded.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,7 +23,6 @@ def purge(endpoints: Path, older_than: float) -> int:
     from rasa.utils.endpoints import read_endpoint_config
     from sqlalchemy import func
 
-    os.environ.setdefault("ACTION_SERVER_URL", "unused")  # the file names it; purge does not
     store = TrackerStore.create(read_endpoint_config(str(endpoints), "tracker_store"))
     if not isinstance(store, SQLTrackerStore):
         raise SystemExit(f"{endpoints}: `make purge` needs the SQL tracker store")
@@ -44,9 +44,15 @@ def purge(endpoints: Path, older_than: float) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--days", type=float, default=DEFAULT_RETENTION_DAYS,
-                        help="retention in days (default GUIDANCE_RETENTION_DAYS or 30)")
-    parser.add_argument("--endpoints", type=Path, default=Path(os.getenv("ENDPOINTS", "endpoints.yml")))
+    parser.add_argument(
+        "--days",
+        type=float,
+        default=DEFAULT_RETENTION_DAYS,
+        help="retention in days (default GUIDANCE_RETENTION_DAYS or 30)",
+    )
+    parser.add_argument(
+        "--endpoints", type=Path, default=Path(os.getenv("ENDPOINTS", "endpoints.yml"))
+    )
     args = parser.parse_args()
     os.chdir(ROOT)  # the SQLite path in endpoints.yml is relative to the project
     removed = purge(args.endpoints, time.time() - args.days * 86400)

@@ -1,4 +1,5 @@
 """`make run` (both servers, until Ctrl-C) and `make shell` (a terminal chat)."""
+
 from __future__ import annotations
 
 import argparse
@@ -39,15 +40,19 @@ def _web_origins(host: str, port: int) -> list:
 
 def serve() -> int:
     if missing_files():
-        raise StartError(f"the chat window's files are missing ({', '.join(missing_files())}): "
-                         "run `make run` (it installs them with npm)")
+        raise StartError(
+            f"the chat window's files are missing ({', '.join(missing_files())}): "
+            "run `make run` (it installs them with npm)"
+        )
     host, port = "127.0.0.1", int(os.getenv("WEB_PORT", "8080"))
     servers = Servers(cors_origins=_web_origins(host, port), credentials=credentials_for_run())
     try:
         web = WebServer(host, port, rasa_url=servers.rasa_url)
     except OSError as error:
-        raise StartError(f"cannot serve the chat window on port {port} ({error.strerror}): "
-                         "set WEB_PORT to a free port") from error
+        raise StartError(
+            f"cannot serve the chat window on port {port} ({error.strerror}): "
+            "set WEB_PORT to a free port"
+        ) from error
     with web, servers:
         print(_banner(servers, web), flush=True)
         try:
@@ -63,10 +68,14 @@ def serve() -> int:
 def shell() -> int:
     with Servers(start_rasa=False) as servers:
         command = [
-            str(BIN / "rasa"), "shell",
-            "--model", str(servers.model),
-            "--endpoints", servers.endpoints,
-            "--port", str(servers.rasa_port),
+            str(BIN / "rasa"),
+            "shell",
+            "--model",
+            str(servers.model),
+            "--endpoints",
+            servers.run_endpoints(),
+            "--port",
+            str(servers.rasa_port),
         ]
         try:
             return subprocess.call(command, cwd=ROOT, env=servers.environment())

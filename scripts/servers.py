@@ -1,17 +1,22 @@
 """Start and stop the action server and the Rasa server, for `make run`, tests and benchmarks."""
+
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
-import tarfile
 import sys
+import tarfile
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, List, Optional
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -30,7 +35,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _healthy(url: str) -> bool:
+def endpoints_in(directory: Path) -> Path:
+    """A copy of the shipped endpoints.yml in `directory`, with its own SQLite tracker store
+    there (for tests and benchmarks); return its path."""
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text())
+    endpoints["tracker_store"]["db"] = str(directory / "trackers.db")
+    path = directory / "endpoints.yml"
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
+    return path
+
+
+def healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.status == 200
@@ -59,6 +74,7 @@ class Servers:
     log: Optional[IO[str]] = None  # None: inherit the terminal
     start_rasa: bool = True
     processes: List[subprocess.Popen] = field(default_factory=list)
+    run_directory: Optional[Path] = None
     action_server: Optional[subprocess.Popen] = None
     rasa_server: Optional[subprocess.Popen] = None
 
@@ -74,11 +90,20 @@ class Servers:
     def endpoints_path(self) -> Path:
         return ROOT / self.endpoints
 
+    def run_endpoints(self) -> str:
+        """The endpoints file as given, with the URL of the action server these servers started
+        (the shipped files name the default port, for a plain `rasa run`)."""
+        if self.run_directory is None:
+            self.run_directory = Path(tempfile.mkdtemp(prefix="guidance-endpoints-"))
+        endpoints = yaml.safe_load(self.endpoints_path.read_text())
+        endpoints["action_endpoint"] = {"url": f"{self.action_url}/webhook"}
+        path = self.run_directory / "endpoints.yml"
+        path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
+        return str(path)
+
     def stored_senders(self) -> set:
         """The conversation ids in the SQLite tracker store (for tests and support)."""
         import sqlite3
-
-        import yaml
 
         store = yaml.safe_load(self.endpoints_path.read_text())["tracker_store"]
         with sqlite3.connect(ROOT / store["db"]) as connection:
@@ -95,7 +120,6 @@ class Servers:
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SANIC_HOST": self.host,  # the action server listens on all interfaces without it
-            "ACTION_SERVER_URL": f"{self.action_url}/webhook",
             # Bodies above this get 413; a question needs far less (messages are cut at 5,000).
             "SANIC_REQUEST_MAX_SIZE": os.getenv("SANIC_REQUEST_MAX_SIZE", "1000000"),
             # Open chat windows hold long-polls: don't wait 15 s for them when stopping.
@@ -120,7 +144,7 @@ class Servers:
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise StartError(f"the {what} exited with status {process.returncode}")
-            if _healthy(url):
+            if healthy(url):
                 return
             time.sleep(0.5)
         raise StartError(f"the {what} did not answer {url} within {START_TIMEOUT_S} s")
@@ -139,7 +163,12 @@ class Servers:
 
     def start_action_server(self) -> None:
         process = self._spawn(
-            "run", "actions", "--actions", "actions", "--port", str(self.action_port),
+            "run",
+            "actions",
+            "--actions",
+            "actions",
+            "--port",
+            str(self.action_port),
             "--cors",  # no origins: only the Rasa server talks to the action server
         )
         self._wait_until_healthy(process, f"{self.action_url}/health", "action server")
@@ -149,11 +178,16 @@ class Servers:
         self._check_model()
         process = self._spawn(
             "run",
-            "--model", str(self.model),
-            "--endpoints", self.endpoints,
-            "--credentials", self.credentials,
-            "--interface", self.host,
-            "--port", str(self.rasa_port),
+            "--model",
+            str(self.model),
+            "--endpoints",
+            self.run_endpoints(),
+            "--credentials",
+            self.credentials,
+            "--interface",
+            self.host,
+            "--port",
+            str(self.rasa_port),
             *(["--cors", *self.cors_origins] if self.cors_origins else []),
         )
         self._wait_until_healthy(process, f"{self.rasa_url}/webhooks/rest/", "Rasa server")
@@ -188,6 +222,9 @@ class Servers:
     def stop(self) -> None:
         self._stop(list(reversed(self.processes)))
         self.processes.clear()
+        if self.run_directory is not None:
+            shutil.rmtree(self.run_directory, ignore_errors=True)
+            self.run_directory = None
 
     def __enter__(self) -> "Servers":
         try:

@@ -5,6 +5,7 @@ The card comes from the same code as in Teams: actions/replies.py builds the rep
 domain's `botframework` wording is filled in, and channels/teams_cards.py renders it. Needs
 the renderer (`cd teams && npm ci`) and Chromium. Usage: python -m scripts.teams_card_screenshot
 """
+
 from __future__ import annotations
 
 import os
@@ -21,19 +22,32 @@ from scripts.servers import ROOT
 TOPIC = "professional_boundaries"
 OUT = ROOT / "docs" / "teams-card.png"
 NODE_MODULES = ROOT / "teams" / "node_modules"
-SCRIPTS = [NODE_MODULES / "markdown-it" / "dist" / "markdown-it.min.js",
-           NODE_MODULES / "adaptivecards" / "dist" / "adaptivecards.js"]
+SCRIPTS = [
+    NODE_MODULES / "markdown-it" / "dist" / "markdown-it.min.js",
+    NODE_MODULES / "adaptivecards" / "dist" / "adaptivecards.js",
+]
 # Teams' light theme, approximately: Segoe UI (a fallback sans-serif where it is missing),
 # its text colours, and buttons with a grey border.
 HOST_CONFIG = {
     "fontFamily": "'Segoe UI', 'Noto Sans', 'DejaVu Sans', sans-serif",
     "fontSizes": {"small": 12, "default": 14, "medium": 18, "large": 21, "extraLarge": 26},
     "spacing": {"small": 4, "default": 8, "medium": 16, "large": 20, "padding": 16},
-    "containerStyles": {"default": {"backgroundColor": "#FFFFFF", "foregroundColors": {
-        "default": {"default": "#242424", "subtle": "#616161"},
-        "accent": {"default": "#5B5FC7", "subtle": "#5B5FC7"}}}},
-    "actions": {"maxActions": 6, "buttonSpacing": 8, "actionsOrientation": "horizontal",
-                "actionAlignment": "left", "spacing": "small"},
+    "containerStyles": {
+        "default": {
+            "backgroundColor": "#FFFFFF",
+            "foregroundColors": {
+                "default": {"default": "#242424", "subtle": "#616161"},
+                "accent": {"default": "#5B5FC7", "subtle": "#5B5FC7"},
+            },
+        }
+    },
+    "actions": {
+        "maxActions": 6,
+        "buttonSpacing": 8,
+        "actionsOrientation": "horizontal",
+        "actionAlignment": "left",
+        "spacing": "small",
+    },
 }
 STYLE = """
 body { margin: 0; background: #F5F5F5; }
@@ -53,8 +67,11 @@ def answer_message(topic_id: str = TOPIC) -> Dict[str, Any]:
     reply = replies.answer(kb, kb.topics[topic_id])
     variants = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"][reply["response"]]
     template = next(v["text"] for v in variants if v.get("channel") == "botframework")
-    return {"text": template.format(**reply), "buttons": reply["buttons"],
-            "custom": reply["json_message"]}
+    return {
+        "text": template.format(**reply),
+        "buttons": reply["buttons"],
+        "custom": reply["json_message"],
+    }
 
 
 def render(card: Dict[str, Any], out: Path = OUT) -> Path:
@@ -63,9 +80,13 @@ def render(card: Dict[str, Any], out: Path = OUT) -> Path:
     chromium = os.getenv("CHROMIUM", "/usr/bin/chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
         page = browser.new_page(device_scale_factor=2)
-        page.set_content(f"<html><head><style>{STYLE}</style></head><body><div id='card'></div></body></html>")
+        page.set_content(
+            f"<html><head><style>{STYLE}</style></head><body><div id='card'></div></body></html>"
+        )
         for script in SCRIPTS:
             page.add_script_tag(path=str(script))
         page.evaluate(

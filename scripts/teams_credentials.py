@@ -1,6 +1,7 @@
 """The channels `make run` opens: credentials.yml, plus Microsoft Teams when the bot's app id
 and password are in the environment (docs/teams.md). The secrets stay in the environment:
 the generated file refers to them as ${MICROSOFT_APP_ID} and ${MICROSOFT_APP_PASSWORD}."""
+
 from __future__ import annotations
 
 import os
@@ -19,7 +20,10 @@ TEAMS_ENTRY = f"""
 
 
 def teams_enabled() -> bool:
-    return bool(os.getenv("MICROSOFT_APP_ID", "").strip() and os.getenv("MICROSOFT_APP_PASSWORD", "").strip())
+    return bool(
+        os.getenv("MICROSOFT_APP_ID", "").strip()
+        and os.getenv("MICROSOFT_APP_PASSWORD", "").strip()
+    )
 
 
 def credentials_for_run(base: str = "credentials.yml", out_dir: Path = ROOT / "var") -> str:

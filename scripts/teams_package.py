@@ -4,6 +4,7 @@ MICROSOFT_APP_ID, and the colour and outline icons, drawn here.
 
 The zip is the same bytes for the same inputs (fixed file dates), so a rebuild is no change.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,13 +73,15 @@ def manifest(app: Dict[str, Any], bot: str) -> Dict[str, Any]:
         "description": app["description"],
         "icons": {"color": "color.png", "outline": "outline.png"},
         "accentColor": app["accent_color"],
-        "bots": [{
-            "botId": bot,
-            "scopes": SCOPES,
-            "supportsFiles": False,
-            "isNotificationOnly": False,
-            "commandLists": [{"scopes": SCOPES, "commands": commands}],
-        }],
+        "bots": [
+            {
+                "botId": bot,
+                "scopes": SCOPES,
+                "supportsFiles": False,
+                "isNotificationOnly": False,
+                "commandLists": [{"scopes": SCOPES, "commands": commands}],
+            }
+        ],
         "defaultInstallScope": "personal",
         "validDomains": [],
     }
@@ -88,7 +91,11 @@ def _bubble(draw: ImageDraw.ImageDraw, size: int, margin: float, fill: Any) -> N
     """A speech bubble with its tail at the bottom left: the assistant's mark."""
     m, s = margin * size, size
     draw.rounded_rectangle([m, m * 1.15, s - m, s - m * 1.9], radius=s * 0.16, fill=fill)
-    tail = [(m + s * 0.16, s - m * 1.9 - 1), (m + s * 0.12, s - m * 0.9), (m + s * 0.40, s - m * 1.9 - 1)]
+    tail = [
+        (m + s * 0.16, s - m * 1.9 - 1),
+        (m + s * 0.12, s - m * 0.9),
+        (m + s * 0.40, s - m * 1.9 - 1),
+    ]
     draw.polygon(tail, fill=fill)
 
 
@@ -101,8 +108,11 @@ def color_icon(accent: str) -> Image.Image:
     _bubble(draw, size, 0.2, fill=WHITE)
     for row, width in enumerate((0.42, 0.34, 0.24)):
         top = size * (0.34 + row * 0.1)
-        draw.rounded_rectangle([size * 0.3, top, size * (0.3 + width), top + size * 0.045],
-                               radius=size * 0.02, fill=accent)
+        draw.rounded_rectangle(
+            [size * 0.3, top, size * (0.3 + width), top + size * 0.045],
+            radius=size * 0.02,
+            fill=accent,
+        )
     return image.resize((COLOR_SIZE, COLOR_SIZE), Image.LANCZOS)
 
 
@@ -150,19 +160,26 @@ def defaulted_developer_fields() -> List[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--placeholder-id", action="store_true",
-                        help=f"use the bot id {PLACEHOLDER_ID} (tests only: Teams rejects it)")
+    parser.add_argument(
+        "--placeholder-id",
+        action="store_true",
+        help=f"use the bot id {PLACEHOLDER_ID} (tests only: Teams rejects it)",
+    )
     args = parser.parse_args()
     try:
         out = build(args.out, args.placeholder_id)
     except PackageError as error:
         print(f"Cannot build the Teams app package: {error}", file=sys.stderr)
         return 2
-    print(f"Built {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}: upload it in the "
-          "Teams admin centre (docs/teams.md).")
+    print(
+        f"Built {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}: upload it in the "
+        "Teams admin centre (docs/teams.md)."
+    )
     if defaulted_developer_fields():
-        print(f"Note: {', '.join(defaulted_developer_fields())} not set; the developer details "
-              "come from teams/app.yml. Set them to your trust's pages before publishing.")
+        print(
+            f"Note: {', '.join(defaulted_developer_fields())} not set; the developer details "
+            "come from teams/app.yml. Set them to your trust's pages before publishing."
+        )
     return 0
 
 

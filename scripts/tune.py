@@ -9,6 +9,7 @@ replayed turn by turn, so follow-ups are judged in context.
 Tuning questions: the real tuning split (tests/evaluation/real/tune.yml) and the written
 tuning set with its conversations (tests/evaluation/dev.yml). Never the test splits.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,13 +58,18 @@ def parse(model: Path, questions: List[Optional[Question]]) -> List[Parsed]:
     processor = Agent.load(str(model)).processor
     nodes = processor.graph_runner._instantiated_nodes  # the loaded components, by node name
     # The node that adds the sentence embedding comes after DIET: its output holds both.
-    embedded = next(name for name, n in nodes.items()
-                    if isinstance(n._component, SentenceEmbeddingFeaturizer))
-    classifier = next(n._component for n in nodes.values()
-                      if isinstance(n._component, BlendedTopicClassifier))
+    embedded = next(
+        name for name, n in nodes.items() if isinstance(n._component, SentenceEmbeddingFeaturizer)
+    )
+    classifier = next(
+        n._component for n in nodes.values() if isinstance(n._component, BlendedTopicClassifier)
+    )
     texts = [q for q in questions if q is not None]
     output = processor.graph_runner.run(
-        inputs={PLACEHOLDER_MESSAGE: [UserMessage(q.text) for q in texts], PLACEHOLDER_TRACKER: None},
+        inputs={
+            PLACEHOLDER_MESSAGE: [UserMessage(q.text) for q in texts],
+            PLACEHOLDER_TRACKER: None,
+        },
         targets=[embedded],
     )[embedded]
     heads = classifier.head_rankings(output)
@@ -74,13 +80,19 @@ def parse(model: Path, questions: List[Optional[Question]]) -> List[Parsed]:
     return [Parsed(q, next(by_text) if q is not None else {}) for q in questions]
 
 
-def replay(parsed: List[Parsed], rankings: List[List[Dict]], threshold: float, ambiguity: float,
-           floor: float, share: float) -> List[Tuple[Question, str, Tuple[str, ...]]]:
+def replay(
+    parsed: List[Parsed],
+    rankings: List[List[Dict]],
+    threshold: float,
+    ambiguity: float,
+    floor: float,
+    share: float,
+) -> List[Tuple[Question, str, Tuple[str, ...]]]:
     """What the bot would do with each question, given its blended ranking."""
     topic_ids = knowledge_base.cached(settings.GUIDANCE_DIR).topics
     thresholds = Thresholds(min_topic_share=share, clarify_min_confidence=floor)
     outcomes, previous = [], None
-    for item, ranking in zip(parsed, rankings):
+    for item, ranking in zip(parsed, rankings, strict=False):
         if item.question is None:
             previous = None
             continue
@@ -90,7 +102,9 @@ def replay(parsed: List[Parsed], rankings: List[List[Dict]], threshold: float, a
         second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
         unsure = top < threshold or top - second < ambiguity
         intent = FALLBACK_INTENT if unsure else ranking[0]["name"]
-        ranked = [{"name": FALLBACK_INTENT, "confidence": threshold}] + ranking if unsure else ranking
+        ranked = (
+            [{"name": FALLBACK_INTENT, "confidence": threshold}] + ranking if unsure else ranking
+        )
         decision = decide(item.question.text, intent, ranked, topic_ids, previous, thresholds)
         if decision.kind == ANSWER:
             previous = decision.topics[0]
@@ -140,22 +154,32 @@ def main() -> None:
     rows.sort(key=lambda r: r[:2], reverse=True)
     shortlist = []
     for meets, utility, weights, setting, real in rows[:SHORTLIST]:
-        written_rankings = [blend(p.heads, weights) if p.question else [] for p in parsed["written"]]
+        written_rankings = [
+            blend(p.heads, weights) if p.question else [] for p in parsed["written"]
+        ]
         written = score(replay(parsed["written"], written_rankings, *setting))
-        shortlist.append((meets, utility + 0.5 * written["utility"], weights, setting, real, written))
+        shortlist.append(
+            (meets, utility + 0.5 * written["utility"], weights, setting, real, written)
+        )
     rows = sorted(shortlist, key=lambda r: r[:2], reverse=True)
-    print(f"tuning: {len(sets['real'])} real and {len(sets['written'])} written turns; "
-          f"constraints on the real split: wrong <= {MAX_WRONG}, off-topic declined >= "
-          f"{MIN_OFF_TOPIC_DECLINED}")
+    print(
+        f"tuning: {len(sets['real'])} real and {len(sets['written'])} written turns; "
+        f"constraints on the real split: wrong <= {MAX_WRONG}, off-topic declined >= "
+        f"{MIN_OFF_TOPIC_DECLINED}"
+    )
     if not rows[0][0]:
         print("no setting meets the constraints; the best without them:")
-    print("score  diet emb words  threshold ambiguity floor share | real: correct useful wrong "
-          "off_declined | written: correct wrong off_declined")
+    print(
+        "score  diet emb words  threshold ambiguity floor share | real: correct useful wrong "
+        "off_declined | written: correct wrong off_declined"
+    )
     for _, total, w, (threshold, ambiguity, floor, share), real, written in rows[: args.top]:
-        print(f"{total:.3f}  {w['diet']:.1f} {w['embedding']:.1f} {w['words']:.1f}  "
-              f"{threshold:9.2f} {ambiguity:9.2f} {floor:5.2f} {share:5.2f} | {real['correct']:.3f} "
-              f"{real['useful']:.3f} {real['wrong']:.3f} {real['off_declined']:.3f} | "
-              f"{written['correct']:.3f} {written['wrong']:.3f} {written['off_declined']:.3f}")
+        print(
+            f"{total:.3f}  {w['diet']:.1f} {w['embedding']:.1f} {w['words']:.1f}  "
+            f"{threshold:9.2f} {ambiguity:9.2f} {floor:5.2f} {share:5.2f} | {real['correct']:.3f} "
+            f"{real['useful']:.3f} {real['wrong']:.3f} {real['off_declined']:.3f} | "
+            f"{written['correct']:.3f} {written['wrong']:.3f} {written['off_declined']:.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ content owner must keep true: primary https sources, short answers, questions fo
 dated reviews, superseded sources named as such, and every topic covered by several passages.
 Prints one line per problem and exits 1 if there is any.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,7 +56,9 @@ def passage_problems(passage: Passage, domains: List[str], today: dt.date) -> Li
     where = f"passage {passage.id}"
     problems = []
     if not primary(passage.url, domains):
-        problems.append(f"{where}: url is not https on a publisher in publishers.yml: {passage.url}")
+        problems.append(
+            f"{where}: url is not https on a publisher in publishers.yml: {passage.url}"
+        )
     words = len(passage.answer.split())
     if words > MAX_ANSWER_WORDS:
         problems.append(f"{where}: answer has {words} words (at most {MAX_ANSWER_WORDS})")
@@ -77,7 +80,9 @@ def problems(kb: KnowledgeBase, domains: List[str], today: dt.date) -> List[str]
     found = []
     for source in kb.sources.values():
         if not primary(source.url, domains):
-            found.append(f"source {source.id}: url is not https on a publisher in publishers.yml: {source.url}")
+            found.append(
+                f"source {source.id}: url is not https on a publisher in publishers.yml: {source.url}"
+            )
     for passage in kb.passages.values():
         found += passage_problems(passage, domains, today)
     owners = {}
@@ -88,14 +93,29 @@ def problems(kb: KnowledgeBase, domains: List[str], today: dt.date) -> List[str]
                 found.append(f"passage {passage.id}: question also in {owners[key]}: {question}")
     for topic in kb.topics.values():
         if len(topic.passages) < MIN_PASSAGES_PER_TOPIC:
-            found.append(f"topic {topic.id}: {len(topic.passages)} passages (at least {MIN_PASSAGES_PER_TOPIC})")
+            found.append(
+                f"topic {topic.id}: {len(topic.passages)} passages (at least {MIN_PASSAGES_PER_TOPIC})"
+            )
         if topic.id not in topic.answer_passage.topics:
-            found.append(f"topic {topic.id}: answer_passage {topic.answer_passage.id} does not serve it")
+            found.append(
+                f"topic {topic.id}: answer_passage {topic.answer_passage.id} does not serve it"
+            )
     return found
 
 
-REQUIRED = ("id", "source", "section", "url", "status", "edition", "checked", "applies_to",
-            "topics", "questions", "answer")
+REQUIRED = (
+    "id",
+    "source",
+    "section",
+    "url",
+    "status",
+    "edition",
+    "checked",
+    "applies_to",
+    "topics",
+    "questions",
+    "answer",
+)
 
 
 def schema_problems(directory: Path) -> List[str]:
@@ -105,7 +125,9 @@ def schema_problems(directory: Path) -> List[str]:
         for entry in yaml.safe_load(path.read_text(encoding="utf-8")).get("passages") or []:
             missing = [f for f in REQUIRED if f not in entry]
             if missing:
-                found.append(f"{path.name}: passage {entry.get('id')}: missing {', '.join(missing)}")
+                found.append(
+                    f"{path.name}: passage {entry.get('id')}: missing {', '.join(missing)}"
+                )
     return found
 
 

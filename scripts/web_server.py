@@ -4,6 +4,7 @@ stylesheet, socket.io-client from node_modules, the standalone chat page and a d
 In production any static file server (or the trust's reverse proxy) can serve web/ instead; the
 headers set here are the ones to copy (README, "Intranet embed").
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,8 +55,9 @@ class Site:
     def render(self, path: Path) -> bytes:
         body = path.read_bytes()
         if path.suffix == ".html":
-            body = (body.replace(b"{{WIDGET_URL}}", self.widget_url.encode())
-                        .replace(b"{{RASA_URL}}", self.rasa_url.encode()))
+            body = body.replace(b"{{WIDGET_URL}}", self.widget_url.encode()).replace(
+                b"{{RASA_URL}}", self.rasa_url.encode()
+            )
         return body
 
 
@@ -70,7 +72,9 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass  # paths only would be harmless, but nothing here needs an access log
 
-    def _send(self, status: HTTPStatus, body: bytes, content_type: str, path: Optional[Path]) -> None:
+    def _send(
+        self, status: HTTPStatus, body: bytes, content_type: str, path: Optional[Path]
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))

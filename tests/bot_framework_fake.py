@@ -1,6 +1,7 @@
 """Microsoft's side of a Teams conversation, faked on localhost for the Teams tests: the OpenID
 metadata and signing keys (an RSA key made here), the token endpoint, and the Bot Connector
 conversation endpoint that records what the bot posts. Also signs the tokens Teams would send."""
+
 from __future__ import annotations
 
 import json
@@ -62,8 +63,14 @@ class FakeBotFramework:
 
             def do_GET(self) -> None:
                 if self.path == METADATA_PATH:
-                    self._reply(200, {"issuer": ISSUER, "jwks_uri": fake.base_url + KEYS_PATH,
-                                      "id_token_signing_alg_values_supported": ["RS256"]})
+                    self._reply(
+                        200,
+                        {
+                            "issuer": ISSUER,
+                            "jwks_uri": fake.base_url + KEYS_PATH,
+                            "id_token_signing_alg_values_supported": ["RS256"],
+                        },
+                    )
                 elif self.path == KEYS_PATH:
                     self._reply(200, {"keys": [fake.public_jwk()]})
                 else:
@@ -74,12 +81,19 @@ class FakeBotFramework:
                 if self.path.endswith("/oauth2/v2.0/token"):
                     form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
                     fake.token_requests.append({"path": self.path, **form})
-                    self._reply(200, {"token_type": "Bearer", "expires_in": 3599,
-                                      "access_token": ACCESS_TOKEN})
-                elif self.path.startswith("/v3/conversations/") and self.path.endswith("/activities"):
-                    conversation = unquote(self.path[len("/v3/conversations/"):-len("/activities")])
-                    fake.posted.append(Posted(conversation, self.headers.get("Authorization"),
-                                              json.loads(body)))
+                    self._reply(
+                        200,
+                        {"token_type": "Bearer", "expires_in": 3599, "access_token": ACCESS_TOKEN},
+                    )
+                elif self.path.startswith("/v3/conversations/") and self.path.endswith(
+                    "/activities"
+                ):
+                    conversation = unquote(
+                        self.path[len("/v3/conversations/") : -len("/activities")]
+                    )
+                    fake.posted.append(
+                        Posted(conversation, self.headers.get("Authorization"), json.loads(body))
+                    )
                     self._reply(201, {"id": str(uuid.uuid4())})
                 else:
                     self._reply(404, {})
@@ -104,21 +118,35 @@ class FakeBotFramework:
 
     # --- what Teams sends ---------------------------------------------------------------
 
-    def token(self, key: Optional[rsa.RSAPrivateKey] = None, headers: Optional[Dict[str, Any]] = None,
-              **claims: Any) -> str:
+    def token(
+        self,
+        key: Optional[rsa.RSAPrivateKey] = None,
+        headers: Optional[Dict[str, Any]] = None,
+        **claims: Any,
+    ) -> str:
         """A Bot Framework token as Teams would send it; keyword arguments change claims
         (None removes one)."""
         now = int(time.time())
-        body = {"iss": ISSUER, "aud": self.app_id, "iat": now, "nbf": now, "exp": now + 3600,
-                "serviceurl": self.base_url + "/", **claims}
+        body = {
+            "iss": ISSUER,
+            "aud": self.app_id,
+            "iat": now,
+            "nbf": now,
+            "exp": now + 3600,
+            "serviceurl": self.base_url + "/",
+            **claims,
+        }
         body = {k: v for k, v in body.items() if v is not None}
-        return jwt.encode(body, key or self.key, algorithm="RS256",
-                          headers={"kid": KEY_ID, **(headers or {})})
+        return jwt.encode(
+            body, key or self.key, algorithm="RS256", headers={"kid": KEY_ID, **(headers or {})}
+        )
 
     def replies_to(self, conversation_id: str) -> List[Posted]:
         return [p for p in self.posted if p.conversation_id == conversation_id]
 
-    def wait_for_replies(self, conversation_id: str, count: int = 1, timeout: float = 30) -> List[Posted]:
+    def wait_for_replies(
+        self, conversation_id: str, count: int = 1, timeout: float = 30
+    ) -> List[Posted]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             replies = self.replies_to(conversation_id)

@@ -1,4 +1,5 @@
 """Shared fixtures: the knowledge base, and a real Rasa server plus action server on localhost."""
+
 from __future__ import annotations
 
 import itertools
@@ -11,7 +12,7 @@ import pytest
 from actions import knowledge_base as kb_module
 from actions import settings
 from scripts.chat_client import Reply, send
-from scripts.servers import DEFAULT_MODEL, Servers, free_port
+from scripts.servers import DEFAULT_MODEL, Servers, endpoints_in, free_port
 
 
 @pytest.fixture(scope="session")
@@ -25,14 +26,13 @@ def running_servers(directory: Path, **options: object) -> Iterator[Servers]:
     `directory` and their output in `directory/servers.log`."""
     if not DEFAULT_MODEL.exists():
         pytest.fail(f"no model at {DEFAULT_MODEL}: run the tests with `make test`")
-    endpoints = directory / "endpoints.yml"
-    endpoints.write_text(
-        "action_endpoint:\n  url: ${ACTION_SERVER_URL}\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {directory / 'trackers.db'}\n"
-    )
+    endpoints = endpoints_in(directory)
     with (directory / "servers.log").open("w") as log:
         servers = Servers(
-            rasa_port=free_port(), action_port=free_port(), endpoints=str(endpoints), log=log,
+            rasa_port=free_port(),
+            action_port=free_port(),
+            endpoints=str(endpoints),
+            log=log,
             **options,  # e.g. credentials=..., extra_environment={...}
         )
         with servers:

@@ -1,5 +1,7 @@
 """The public reply contract: topic ids and reply types that channels and analytics rely on."""
 
+# Frozen on purpose, not read from data/guidance/topics.yml: a renamed topic breaks the channels'
+# and analytics' contract, so the rename must be made here too (tests/test_knowledge_base.py).
 TOPIC_IDS = (
     "social_media_basics",
     "choosing_platforms",

@@ -1,4 +1,5 @@
 """Precision and recall of the redactor on the labelled corpora in tests/redaction/."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -10,7 +11,9 @@ import yaml
 
 from channels.redaction import redact
 
-CORPORA = {path.stem: path for path in (Path(__file__).resolve().parent / "redaction").glob("*.yml")}
+CORPORA = {
+    path.stem: path for path in (Path(__file__).resolve().parent / "redaction").glob("*.yml")
+}
 TYPES = ("NHS_NUMBER", "HOSPITAL_NUMBER", "DATE", "POSTCODE", "PHONE", "EMAIL", "NAME")
 
 
@@ -57,7 +60,7 @@ def score(corpus: Path) -> Dict[str, Scores]:
             if not any(finding.start < end and finding.end > start for _, start, end in expected):
                 scores[finding.type].false_positives += 1
                 scores[finding.type].false_alarms.append(
-                    f"{text[finding.start:finding.end]!r} in {text!r}"
+                    f"{text[finding.start : finding.end]!r} in {text!r}"
                 )
     return scores
 

@@ -1,9 +1,12 @@
 """Awkward messages get a sensible reply and leave the server healthy for the next one."""
+
 import pytest
 import requests
 
 from scripts.chat_client import Reply, send
 from tests.contract import REPLY_TYPES
+
+pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
 FRIEND_REQUEST = "is it alright to accept a facebook friend request from a lady i scanned yesterday"
 NOT_AN_ANSWER = set(REPLY_TYPES) - {"answer"}
@@ -21,8 +24,16 @@ NOT_AN_ANSWER = set(REPLY_TYPES) - {"answer"}
         ("07700900123", NOT_AN_ANSWER),
         ("/not_an_intent", NOT_AN_ANSWER),
     ],
-    ids=["empty", "whitespace", "20k-characters", "emoji", "spanish", "html", "number",
-         "unknown-payload"],
+    ids=[
+        "empty",
+        "whitespace",
+        "20k-characters",
+        "emoji",
+        "spanish",
+        "html",
+        "number",
+        "unknown-payload",
+    ],
 )
 def test_an_awkward_message_gets_a_reply_and_the_next_question_is_answered(
     conversation, message, acceptable

@@ -1,7 +1,10 @@
 """End to end over the REST channel: a real Rasa server, action server and trained model."""
+
 import pytest
 
 from tests.contract import AMBIGUOUS_QUESTION, REPLY_TYPES, TOPIC_IDS
+
+pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
 
 def assert_contract(reply):
@@ -13,12 +16,27 @@ def assert_contract(reply):
 @pytest.mark.parametrize(
     "question, topic",
     [
-        ("is it alright to accept a facebook friend request from a lady i scanned yesterday", "professional_boundaries"),
-        ("thinking of putting an interesting anonymised chest film on twitter for teaching", "patient_images"),
-        ("my colleague keeps posting rude stuff about patients on her facebook, what should i do", "raising_concerns"),
-        ("our team has a whatsapp chat, are we allowed to send pictures of scans in it", "messaging_apps"),
+        (
+            "is it alright to accept a facebook friend request from a lady i scanned yesterday",
+            "professional_boundaries",
+        ),
+        (
+            "thinking of putting an interesting anonymised chest film on twitter for teaching",
+            "patient_images",
+        ),
+        (
+            "my colleague keeps posting rude stuff about patients on her facebook, what should i do",
+            "raising_concerns",
+        ),
+        (
+            "our team has a whatsapp chat, are we allowed to send pictures of scans in it",
+            "messaging_apps",
+        ),
         ("what exactly do the hcpc standards expect from me online", "professional_standards"),
-        ("someone keeps leaving nasty comments about me on the trust facebook page", "online_abuse"),
+        (
+            "someone keeps leaving nasty comments about me on the trust facebook page",
+            "online_abuse",
+        ),
     ],
 )
 def test_a_guidance_question_is_answered_with_its_topic_and_a_citation(
@@ -39,9 +57,18 @@ def test_a_guidance_question_is_answered_with_its_topic_and_a_citation(
 @pytest.mark.parametrize(
     "question, passage",
     [
-        ("my friend is a nurse and a famous footballer came into A&E, can she post that he was in?", "mdu-famous-patient"),
-        ("one of our long-term patients died last week, can I write a tribute to him on facebook?", "confidentiality-after-death"),
-        ("someone put a video of me scanning their baby on tiktok, what can i do", "video-of-you-posted"),
+        (
+            "my friend is a nurse and a famous footballer came into A&E, can she post that he was in?",
+            "mdu-famous-patient",
+        ),
+        (
+            "one of our long-term patients died last week, can I write a tribute to him on facebook?",
+            "confidentiality-after-death",
+        ),
+        (
+            "someone put a video of me scanning their baby on tiktok, what can i do",
+            "video-of-you-posted",
+        ),
     ],
 )
 def test_the_answer_is_the_passage_that_answers_the_question_asked(conversation, question, passage):
@@ -69,7 +96,9 @@ def test_an_out_of_scope_question_is_declined_politely(conversation, question):
 
 
 def test_a_follow_up_button_answers_the_related_topic(conversation, knowledge_base):
-    first = conversation("is it alright to accept a facebook friend request from a lady i scanned yesterday")
+    first = conversation(
+        "is it alright to accept a facebook friend request from a lady i scanned yesterday"
+    )
     button = first.buttons[0]
 
     second = conversation(button["payload"])
@@ -79,11 +108,14 @@ def test_a_follow_up_button_answers_the_related_topic(conversation, knowledge_ba
     assert button["payload"].startswith(f"/{second.topic}")
     item = next(i for i in first.custom["follow_ups"] if i["payload"] == button["payload"])
     assert second.custom["answer"]["passage"] == item.get(
-        "passage", knowledge_base.topics[second.topic].answer_passage.id)
+        "passage", knowledge_base.topics[second.topic].answer_passage.id
+    )
 
 
 def test_following_every_more_button_never_repeats_an_answer(conversation):
-    reply = conversation("a patient sent me a friend request on facebook after her scan, can i accept it")
+    reply = conversation(
+        "a patient sent me a friend request on facebook after her scan, can i accept it"
+    )
     seen = [reply.custom["answer"]["passage"]]
     for _ in range(3):
         more = [i for i in reply.custom["follow_ups"] if i["kind"] == "more"]
@@ -108,7 +140,9 @@ def test_an_ambiguous_question_asks_which_topic_and_the_choice_is_answered(conve
     assert (chosen.kind, chosen.topic) == ("answer", reply.options[0])
 
 
-@pytest.mark.parametrize("question", ["cn i pst xry on fb", "is it ok 2 post pics of my pts scan on insta"])
+@pytest.mark.parametrize(
+    "question", ["cn i pst xry on fb", "is it ok 2 post pics of my pts scan on insta"]
+)
 def test_text_speak_is_clarified_or_answered_never_declined(conversation, question):
     reply = conversation(question)
 
@@ -139,12 +173,24 @@ def test_help_lists_the_topics_with_example_questions(conversation, knowledge_ba
 @pytest.mark.parametrize(
     "first, first_topic, follow_up, follow_up_topic",
     [
-        ("a patient sent me a friend request on facebook after her scan, can i accept it",
-         "professional_boundaries", "what about former patients?", "professional_boundaries"),
-        ("our department uses the teams chat for handovers, is that allowed",
-         "messaging_apps", "and on WhatsApp?", "messaging_apps"),
-        ("thinking of putting an interesting anonymised chest film on twitter for teaching",
-         "patient_images", "what if the patient says it's fine?", "patient_images"),
+        (
+            "a patient sent me a friend request on facebook after her scan, can i accept it",
+            "professional_boundaries",
+            "what about former patients?",
+            "professional_boundaries",
+        ),
+        (
+            "our department uses the teams chat for handovers, is that allowed",
+            "messaging_apps",
+            "and on WhatsApp?",
+            "messaging_apps",
+        ),
+        (
+            "thinking of putting an interesting anonymised chest film on twitter for teaching",
+            "patient_images",
+            "what if the patient says it's fine?",
+            "patient_images",
+        ),
     ],
 )
 def test_a_short_follow_up_is_answered_in_context(
@@ -157,4 +203,6 @@ def test_a_short_follow_up_is_answered_in_context(
 
     assert_contract(reply)
     assert (reply.kind, reply.topic) == ("answer", follow_up_topic)
-    assert reply.custom["answer"]["passage"] != before.custom["answer"]["passage"], "never the same answer again"
+    assert reply.custom["answer"]["passage"] != before.custom["answer"]["passage"], (
+        "never the same answer again"
+    )

@@ -4,12 +4,15 @@ A typed "yes" or "no" means something different after "Did you mean ...?" than a
 else; the rules that say so depend on the `offered_passage` slot, which only the trained
 model's RulePolicy can show.
 """
+
 import pytest
 from rasa.core.agent import Agent
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from scripts.servers import DEFAULT_MODEL
+
+pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
 
 @pytest.fixture(scope="module")
@@ -22,9 +25,12 @@ def agent() -> Agent:
 def next_action(agent: Agent, intent: str, offered: str = None) -> str:
     events = [ActionExecuted("action_listen")]
     if offered:
-        events += [UserUttered("a question", {"name": "nlu_fallback", "confidence": 0.4}),
-                   ActionExecuted("action_answer_guidance"), SlotSet("offered_passage", offered),
-                   ActionExecuted("action_listen")]
+        events += [
+            UserUttered("a question", {"name": "nlu_fallback", "confidence": 0.4}),
+            ActionExecuted("action_answer_guidance"),
+            SlotSet("offered_passage", offered),
+            ActionExecuted("action_listen"),
+        ]
     events.append(UserUttered(intent, {"name": intent, "confidence": 1.0}))
     tracker = DialogueStateTracker.from_events("rules", events, slots=agent.domain.slots)
     action, _ = agent.processor.predict_next_with_tracker_if_should(tracker)

@@ -4,7 +4,12 @@
 what the shipped model measured when it landed (scripts/evaluate.FLOORS, a few points of
 slack for machine noise): a change may not undo the work on real questions.
 """
+
+import pytest
+
 from scripts import evaluate
+
+pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
 
 def test_real_and_written_questions_are_no_worse_than_when_the_model_landed(servers):
@@ -12,6 +17,9 @@ def test_real_and_written_questions_are_no_worse_than_when_the_model_landed(serv
 
     for name, result in results.items():
         print(name, {k: round(v, 3) for k, v in result.metrics().items()})
-    failed = [f"{name}: {f}" for name, result in results.items()
-              for f in result.failed_gates(evaluate.FLOORS[name])]
+    failed = [
+        f"{name}: {f}"
+        for name, result in results.items()
+        for f in result.failed_gates(evaluate.FLOORS[name])
+    ]
     assert not failed

@@ -60,14 +60,17 @@ def test_managers_and_students_have_passages_of_their_own(knowledge_base):
     assert audiences.count("students") >= 4
 
 
-@pytest.mark.parametrize("url, primary", [
-    ("https://www.hcpc-uk.org/standards/", True),
-    ("https://www.england.nhs.uk/long-read/x", True),
-    ("http://www.hcpc-uk.org/standards/", False),  # not https
-    ("https://www.yumpu.com/en/document/view/1", False),  # a mirror
-    ("https://hcpc-uk.org.evil.example/", False),
-    ("https://www.hcpts-uk.org/hearings/hearings/2023/", False),  # names registrants
-])
+@pytest.mark.parametrize(
+    "url, primary",
+    [
+        ("https://www.hcpc-uk.org/standards/", True),
+        ("https://www.england.nhs.uk/long-read/x", True),
+        ("http://www.hcpc-uk.org/standards/", False),  # not https
+        ("https://www.yumpu.com/en/document/view/1", False),  # a mirror
+        ("https://hcpc-uk.org.evil.example/", False),
+        ("https://www.hcpts-uk.org/hearings/hearings/2023/", False),  # names registrants
+    ],
+)
 def test_only_https_pages_of_primary_publishers_count_as_sources(url, primary):
     domains = validate_content.allowed_domains(settings.GUIDANCE_DIR)
     assert validate_content.primary(url, domains) is primary
@@ -76,8 +79,9 @@ def test_only_https_pages_of_primary_publishers_count_as_sources(url, primary):
 def test_a_superseded_passage_that_does_not_say_so_is_reported(knowledge_base):
     passage = next(iter(knowledge_base.passages.values()))
     stale = dataclasses.replace(passage, status="superseded", answer="Post nothing about patients.")
-    problems = validate_content.passage_problems(stale, ["sor.org", "hcpc-uk.org", "nhs.uk", "gov.uk"],
-                                                 dt.date.today())
+    problems = validate_content.passage_problems(
+        stale, ["sor.org", "hcpc-uk.org", "nhs.uk", "gov.uk"], dt.date.today()
+    )
     assert any("must be named as such" in p for p in problems)
 
 
@@ -115,7 +119,9 @@ def test_answers_are_short_plain_and_complete(knowledge_base):
         assert 2 <= len(sentences) <= 4, (passage.id, len(sentences))
         assert len(passage.answer.split()) <= 80, passage.id
         # Plain text: no markdown emphasis or headings (hashtags such as #radiography are fine).
-        assert "**" not in passage.answer and not re.search(r"(^|\s)#+\s", passage.answer), passage.id
+        assert "**" not in passage.answer and not re.search(r"(^|\s)#+\s", passage.answer), (
+            passage.id
+        )
         assert passage.do or passage.dont, passage.id
         assert passage.section.strip(), passage.id
 
@@ -163,7 +169,8 @@ def test_no_answer_text_lives_in_python():
             id(node.body[0].value)
             for node in ast.walk(tree)
             if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
-            and node.body and isinstance(node.body[0], ast.Expr)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
         }
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):

@@ -3,9 +3,14 @@
 A passage that no question reaches is content nobody will ever read; this fails with the
 list, so a content owner sees which passages need clearer questions (data/guidance/passages/).
 """
+
 import uuid
 
+import pytest
+
 from scripts.chat_client import send
+
+pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
 
 def test_every_passage_is_the_answer_to_at_least_one_of_its_own_questions(servers, knowledge_base):

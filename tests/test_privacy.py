@@ -1,9 +1,12 @@
 """Identifiers typed by a user never reach the tracker store or the logs."""
+
 import sqlite3
 
 import pytest
 
 from scripts.chat_client import send
+
+pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
 PASTED = (
     "can i post this on our team page: Mrs Jane Doe, NHS no 943 476 5919, DOB 12/03/1961, "
@@ -11,8 +14,14 @@ PASTED = (
     "fractured NOF, lovely lady"
 )
 IDENTIFIERS = [
-    "Jane Doe", "943 476 5919", "9434765919", "12/03/1961", "M13 9PL", "07700 900123",
-    "jane.doe@example.com", "8812345",
+    "Jane Doe",
+    "943 476 5919",
+    "9434765919",
+    "12/03/1961",
+    "M13 9PL",
+    "07700 900123",
+    "jane.doe@example.com",
+    "8812345",
 ]
 
 
@@ -44,10 +53,16 @@ def test_pasted_identifiers_are_redacted_before_storage_and_logs(servers):
 
 def test_the_user_is_told_once_per_conversation(servers):
     first = send(servers.rest_webhook, "privacy-once", "my patient Sarah added me on facebook")
-    second = send(servers.rest_webhook, "privacy-once", "and Mr Patel from bed 4 sent me a friend request as well")
+    second = send(
+        servers.rest_webhook,
+        "privacy-once",
+        "and Mr Patel from bed 4 sent me a friend request as well",
+    )
 
     notices = [
-        m for r in (first, second) for m in r.messages
+        m
+        for r in (first, second)
+        for m in r.messages
         if "removed what looked like personal details" in m.get("text", "")
     ]
     assert len(notices) == 1
@@ -59,12 +74,17 @@ def test_metadata_a_client_sends_is_not_stored_unless_allowed(servers):
 
     requests.post(
         servers.rest_webhook,
-        json={"sender": "privacy-metadata", "message": "hello",
-              "metadata": {"patient": "Jane Doe 943 476 5919", "page": "/intranet/home"}},
+        json={
+            "sender": "privacy-metadata",
+            "message": "hello",
+            "metadata": {"patient": "Jane Doe 943 476 5919", "page": "/intranet/home"},
+        },
         timeout=30,
     ).raise_for_status()
 
-    stored = "\n".join(data for sender, data in stored_events(servers) if sender == "privacy-metadata")
+    stored = "\n".join(
+        data for sender, data in stored_events(servers) if sender == "privacy-metadata"
+    )
     assert "/intranet/home" in stored
     assert "943 476 5919" not in stored and "Jane Doe" not in stored
 

@@ -1,5 +1,6 @@
 """The runtime fix in channels/rasa_fixes.py: action server replies are validated exactly as
 Rasa validates them, only without rebuilding the validator each time."""
+
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
@@ -8,8 +9,10 @@ import channels  # noqa: F401  (applies the fix, as loading a project channel do
 from channels.rasa_fixes import _validate_action_result
 
 REPLIES = [
-    {"events": [{"event": "slot", "name": "topic", "value": "patient_images"}],
-     "responses": [{"response": "utter_guidance_answer", "answer": "x"}]},
+    {
+        "events": [{"event": "slot", "name": "topic", "value": "patient_images"}],
+        "responses": [{"response": "utter_guidance_answer", "answer": "x"}],
+    },
     {"events": [], "responses": []},
     {},
     {"events": "not a list"},

@@ -1,5 +1,6 @@
 """Faults: restarts keep conversations, a dead action server gets an apology then recovers,
 old conversations are purged, and a bad model or tracker database gives a clear error."""
+
 import subprocess
 import time
 
@@ -9,6 +10,8 @@ from scripts.chat_client import send
 from scripts.purge import purge
 from scripts.servers import Servers, StartError
 from tests.conftest import running_servers
+
+pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
 FRIEND_REQUEST = "a lady i x-rayed last week has sent me a friend request on facebook, can i accept"
 
@@ -21,7 +24,9 @@ def own_servers(tmp_path_factory):
 
 
 def test_a_rasa_restart_loses_no_conversation(own_servers):
-    assert send(own_servers.rest_webhook, "restart", FRIEND_REQUEST).topic == "professional_boundaries"
+    assert (
+        send(own_servers.rest_webhook, "restart", FRIEND_REQUEST).topic == "professional_boundaries"
+    )
 
     own_servers.stop_process(own_servers.rasa_server)
     own_servers.start_rasa_server()
@@ -83,6 +88,9 @@ def test_a_missing_or_corrupt_model_is_refused_with_the_fix(tmp_path):
     corrupt = tmp_path / "model.tar.gz"
     corrupt.write_bytes(b"this is not a model")
 
-    for model, problem in ((tmp_path / "none.tar.gz", "no trained model"), (corrupt, "not a readable")):
+    for model, problem in (
+        (tmp_path / "none.tar.gz", "no trained model"),
+        (corrupt, "not a readable"),
+    ):
         with pytest.raises(StartError, match=f"{problem}.*make train"):
             Servers(model=model).start()

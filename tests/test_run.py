@@ -1,5 +1,6 @@
 """`make run` (scripts/run.py): both servers and the chat window come up on the ports given,
 the banner says where, and Ctrl-C stops everything cleanly."""
+
 from __future__ import annotations
 
 import os
@@ -9,23 +10,26 @@ import subprocess
 import sys
 import time
 
+import pytest
 import requests
 
-from scripts.servers import ROOT, free_port
+from scripts.servers import ROOT, endpoints_in, free_port
 from tests.web import QUESTION
+
+pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
 
 def test_make_run_serves_the_chat_window_and_stops_on_ctrl_c(tmp_path):
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
-    endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(
-        "action_endpoint:\n  url: ${ACTION_SERVER_URL}\n"
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp_path / 'trackers.db'}\n"
-    )
+    endpoints = endpoints_in(tmp_path)
     env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "ENDPOINTS": str(endpoints)}
     run = subprocess.Popen(
-        [sys.executable, "-m", "scripts.run"], cwd=ROOT, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "scripts.run"],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         banner = ""
@@ -42,13 +46,20 @@ def test_make_run_serves_the_chat_window_and_stops_on_ctrl_c(tmp_path):
         assert requests.get(chat, timeout=10).status_code == 200
         preflight = requests.options(
             f"http://127.0.0.1:{ports['RASA_PORT']}/socket.io/?EIO=4&transport=polling",
-            headers={"Origin": f"http://localhost:{ports['WEB_PORT']}",
-                     "Access-Control-Request-Method": "GET"}, timeout=10,
+            headers={
+                "Origin": f"http://localhost:{ports['WEB_PORT']}",
+                "Access-Control-Request-Method": "GET",
+            },
+            timeout=10,
         )
-        assert preflight.headers.get("Access-Control-Allow-Origin") == f"http://localhost:{ports['WEB_PORT']}"
+        assert (
+            preflight.headers.get("Access-Control-Allow-Origin")
+            == f"http://localhost:{ports['WEB_PORT']}"
+        )
         reply = requests.post(
             f"http://127.0.0.1:{ports['RASA_PORT']}/webhooks/rest/webhook",
-            json={"sender": "make-run", "message": QUESTION}, timeout=30,
+            json={"sender": "make-run", "message": QUESTION},
+            timeout=30,
         ).json()
         assert any(m.get("custom", {}).get("type") == "answer" for m in reply)
 

@@ -1,4 +1,5 @@
 """The set-up script explains a missing Python 3.10 instead of failing with a traceback."""
+
 import shutil
 import subprocess
 from pathlib import Path
@@ -6,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from tests.training_data import ROOT
+
+pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
 
 @pytest.mark.skipif(

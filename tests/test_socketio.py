@@ -1,12 +1,13 @@
 """The socket.io channel the chat window uses, spoken to directly with python-socketio's client:
 replies arrive with session persistence on (the RasaHQ/rasa#13027 trap), malformed events get
 an answer instead of silence, CORS is an allowlist, and the optional signed-token check works."""
+
 from __future__ import annotations
 
 import queue
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, Optional
 
 import jwt
 import pytest
@@ -18,13 +19,17 @@ from tests.conftest import running_servers
 from tests.test_privacy import raw_bytes
 from tests.web import QUESTION
 
+pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
+
 TIMEOUT_S = 30
 
 
 class ChatClient:
     """A socket.io conversation, the way web/embed.js holds one."""
 
-    def __init__(self, url: str, auth: Optional[Dict[str, str]] = None, wait_s: float = TIMEOUT_S) -> None:
+    def __init__(
+        self, url: str, auth: Optional[Dict[str, str]] = None, wait_s: float = TIMEOUT_S
+    ) -> None:
         self.events: "queue.Queue[tuple]" = queue.Queue()
         self.refused = False
         self.sio = socketio.Client(reconnection=False)
@@ -73,11 +78,15 @@ def test_a_question_is_answered_in_one_event_with_citations(client: ChatClient):
     assert reply["custom"]["type"] == "answer"
     assert reply["custom"]["topic"] == "professional_boundaries"
     assert reply["custom"]["citations"][0]["url"].startswith("https://")
-    assert "Key points" in reply["text"] and "Sources:" not in reply["text"]  # links come from custom
+    assert (
+        "Key points" in reply["text"] and "Sources:" not in reply["text"]
+    )  # links come from custom
     assert reply["quick_replies"][0]["payload"].startswith("/")
 
 
-def test_a_conversation_continues_after_reconnecting_with_its_session_id(servers: Servers, client: ChatClient):
+def test_a_conversation_continues_after_reconnecting_with_its_session_id(
+    servers: Servers, client: ChatClient
+):
     session_id = client.session()
     client.ask(session_id, QUESTION)
     client.close()
@@ -101,7 +110,9 @@ def test_a_conversation_continues_after_reconnecting_with_its_session_id(servers
         ({"message": "hello", "session_id": {"$ne": 1}}, '"session_id"'),
     ],
 )
-def test_a_malformed_message_gets_a_message_error_and_the_next_one_is_answered(client: ChatClient, data, problem):
+def test_a_malformed_message_gets_a_message_error_and_the_next_one_is_answered(
+    client: ChatClient, data, problem
+):
     session_id = client.session()
 
     client.sio.emit("user_uttered", data)
@@ -128,18 +139,31 @@ def test_identifiers_are_removed_and_the_kept_text_is_sent_back(client: ChatClie
     notice = client.ask(session_id, "can I post about Mrs Jane Doe, DOB 12/03/1961?")
 
     assert notice["custom"] == {
-        "type": "identifiers_removed", "message": "can I post about Mrs [NAME], DOB [DATE]?",
+        "type": "identifiers_removed",
+        "message": "can I post about Mrs [NAME], DOB [DATE]?",
     }
     assert "removed" in notice["text"]
 
 
-def test_identifiers_sent_over_socketio_are_never_stored_or_logged(servers: Servers, client: ChatClient):
-    identifiers = ["Harold Finch", "609 139 0996", "6091390996", "03/04/1950", "LS6 3JT",
-                   "07700 900456", "h.finch@example.org"]
+def test_identifiers_sent_over_socketio_are_never_stored_or_logged(
+    servers: Servers, client: ChatClient
+):
+    identifiers = [
+        "Harold Finch",
+        "609 139 0996",
+        "6091390996",
+        "03/04/1950",
+        "LS6 3JT",
+        "07700 900456",
+        "h.finch@example.org",
+    ]
     session_id = client.session()
 
-    notice = client.ask(session_id, "ok to share on whatsapp? Mr Harold Finch, NHS 609 139 0996, "
-                                    "born 03/04/1950, LS6 3JT, 07700 900456, h.finch@example.org")
+    notice = client.ask(
+        session_id,
+        "ok to share on whatsapp? Mr Harold Finch, NHS 609 139 0996, "
+        "born 03/04/1950, LS6 3JT, 07700 900456, h.finch@example.org",
+    )
     reply = client.next("bot_uttered")
 
     assert notice["custom"]["type"] == "identifiers_removed"
@@ -161,7 +185,9 @@ def test_identifiers_sent_over_socketio_are_never_stored_or_logged(servers: Serv
     ],
     ids=["100k-characters", "control-rtl-zero-width", "sql-looking", "emoji-only"],
 )
-def test_hostile_text_over_socketio_gets_a_reply_and_the_next_question_is_answered(client: ChatClient, message):
+def test_hostile_text_over_socketio_gets_a_reply_and_the_next_question_is_answered(
+    client: ChatClient, message
+):
     session_id = client.session()
 
     reply = client.ask(session_id, message)
@@ -173,7 +199,8 @@ def test_hostile_text_over_socketio_gets_a_reply_and_the_next_question_is_answer
 def cors_headers(servers: Servers, origin: str) -> Dict[str, str]:
     response = requests.options(
         f"{servers.rasa_url}/socket.io/?EIO=4&transport=polling",
-        headers={"Origin": origin, "Access-Control-Request-Method": "GET"}, timeout=10,
+        headers={"Origin": origin, "Access-Control-Request-Method": "GET"},
+        timeout=10,
     )
     assert response.status_code < 500
     return {k.lower(): v for k, v in response.headers.items()}
@@ -199,13 +226,19 @@ def jwt_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
 
 
 def token(key: str = JWT_KEY, **claims: Any) -> str:
-    return jwt.encode({"sub": "staff-sso-user", "exp": int(time.time()) + 300, **claims}, key, "HS256")
+    return jwt.encode(
+        {"sub": "staff-sso-user", "exp": int(time.time()) + 300, **claims}, key, "HS256"
+    )
 
 
 @pytest.mark.parametrize(
     "auth",
-    [None, {"token": "not-a-token"}, {"token": token(key="the-wrong-secret-for-this-server-000")},
-     {"token": token(exp=int(time.time()) - 60)}],
+    [
+        None,
+        {"token": "not-a-token"},
+        {"token": token(key="the-wrong-secret-for-this-server-000")},
+        {"token": token(exp=int(time.time()) - 60)},
+    ],
     ids=["no-token", "garbage", "wrong-key", "expired"],
 )
 def test_with_a_jwt_key_a_connection_without_a_valid_token_is_refused(jwt_servers: Servers, auth):

@@ -1,6 +1,7 @@
 """Microsoft Teams end to end: the real Rasa and action servers with the Teams channel
 (channels/teams.py), and Microsoft's cloud replaced by a fake on localhost
 (tests/bot_framework_fake.py) that signs what Teams sends and records what the bot posts."""
+
 from __future__ import annotations
 
 import io
@@ -20,10 +21,10 @@ from typing import Any, Dict, Iterator, List, Optional
 import jsonschema
 import jwt
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 import requests
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from channels.teams import message_from, pseudonym, token_url, user_text
@@ -31,9 +32,18 @@ from channels.teams_cards import ADAPTIVE_CARD, MAX_ACTIONS, activity_for, teams
 from scripts import teams_package
 from scripts.servers import ROOT, Servers, free_port
 from scripts.teams_credentials import credentials_for_run
-from tests.bot_framework_fake import ACCESS_TOKEN, KEY_ID, METADATA_PATH, FakeBotFramework, Posted, new_rsa_key
+from tests.bot_framework_fake import (
+    ACCESS_TOKEN,
+    KEY_ID,
+    METADATA_PATH,
+    FakeBotFramework,
+    Posted,
+    new_rsa_key,
+)
 from tests.conftest import running_servers
 from tests.contract import AMBIGUOUS_QUESTION
+
+pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
 APP_ID = "6a0f2e4c-3b1d-4f8a-9c2e-7d5b1a0e9f31"
 APP_PASSWORD = "not-a-real-secret"
@@ -56,8 +66,13 @@ class Teams:
     def webhook(self) -> str:
         return f"{self.servers.rasa_url}/webhooks/botframework/webhook"
 
-    def message(self, text: Optional[str], conversation: Optional[str] = None,
-                user: Optional[str] = None, **fields: Any) -> Dict[str, Any]:
+    def message(
+        self,
+        text: Optional[str],
+        conversation: Optional[str] = None,
+        user: Optional[str] = None,
+        **fields: Any,
+    ) -> Dict[str, Any]:
         """A message activity as Teams posts it for a personal (1:1) chat."""
         n = next(_ids)
         activity = {
@@ -65,10 +80,16 @@ class Teams:
             "id": f"1700000000{n:06d}",
             "channelId": "msteams",
             "serviceUrl": self.fake.base_url + "/",
-            "from": {"id": user or f"29:user-{n}", "name": "A Radiographer",
-                     "aadObjectId": str(uuid.uuid4())},
-            "conversation": {"id": conversation or f"a:personal-{n}", "conversationType": "personal",
-                             "tenantId": TENANT_ID},
+            "from": {
+                "id": user or f"29:user-{n}",
+                "name": "A Radiographer",
+                "aadObjectId": str(uuid.uuid4()),
+            },
+            "conversation": {
+                "id": conversation or f"a:personal-{n}",
+                "conversationType": "personal",
+                "tenantId": TENANT_ID,
+            },
             "recipient": {"id": f"28:{APP_ID}", "name": "Guidance"},
             "textFormat": "plain",
             "locale": "en-GB",
@@ -79,8 +100,9 @@ class Teams:
             activity["text"] = text
         return activity
 
-    def post(self, activity: Any, token: Optional[str] = "valid",
-             body: Optional[bytes] = None) -> requests.Response:
+    def post(
+        self, activity: Any, token: Optional[str] = "valid", body: Optional[bytes] = None
+    ) -> requests.Response:
         headers = {"Content-Type": "application/json"}
         if token == "valid":
             token = self.fake.token()
@@ -119,11 +141,15 @@ def teams(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Teams]:
         "BOTFRAMEWORK_TOKEN_URL": f"{base_url}/{TENANT_ID}/oauth2/v2.0/token",
     }
     try:
-        with running_servers(directory, credentials=str(credentials),
-                             extra_environment=environment) as servers:
+        with running_servers(
+            directory, credentials=str(credentials), extra_environment=environment
+        ) as servers:
             teams_ = Teams(servers, fake, status_while_keys_unreachable=0)
-            unreachable = teams_.message(FRIEND_REQUEST, conversation="a:while-keys-unreachable",
-                                         user="29:user-while-keys-unreachable")
+            unreachable = teams_.message(
+                FRIEND_REQUEST,
+                conversation="a:while-keys-unreachable",
+                user="29:user-while-keys-unreachable",
+            )
             teams_.status_while_keys_unreachable = teams_.post(unreachable).status_code
             fake.serve(metadata_port)
             # Every test starts once the keys have been fetched (a typing activity is verified,
@@ -160,17 +186,21 @@ def value_of(action: Dict[str, Any]) -> Dict[str, Any]:
 
 def answered_topic(reply: Posted) -> Optional[str]:
     """The topic of an answer card (its feedback buttons carry it)."""
-    feedback = [value_of(a)["feedback"] for a in submit_actions(card_of(reply))
-                if "feedback" in value_of(a)]
+    feedback = [
+        value_of(a)["feedback"] for a in submit_actions(card_of(reply)) if "feedback" in value_of(a)
+    ]
     return feedback[0]["topic"] if feedback else None
 
 
-def press(teams: Teams, action: Dict[str, Any], conversation: str, user: str,
-          style: str = "messageBack") -> Dict[str, Any]:
+def press(
+    teams: Teams, action: Dict[str, Any], conversation: str, user: str, style: str = "messageBack"
+) -> Dict[str, Any]:
     """The activity Teams sends when the user presses a card button."""
     msteams = action["data"]["msteams"]
     if style == "messageBack":
-        return teams.message(msteams["text"], conversation, user, value=json.loads(msteams["value"]))
+        return teams.message(
+            msteams["text"], conversation, user, value=json.loads(msteams["value"])
+        )
     if style == "imBack":
         return teams.message(msteams["text"], conversation, user)
     # A card submit without the msteams routing: empty text, the data as `value`.
@@ -189,6 +219,7 @@ def stored_user_events(teams: Teams, teams_user_id: str) -> List[Dict[str, Any]]
 
 # --- start-up without Microsoft ------------------------------------------------------------
 
+
 def test_server_starts_while_keys_are_unreachable_and_answers_once_they_are(teams: Teams):
     assert teams.status_while_keys_unreachable == 401
 
@@ -206,7 +237,10 @@ def test_server_starts_while_keys_are_unreachable_and_answers_once_they_are(team
 
 # --- personal chat ---------------------------------------------------------------------------
 
-def test_friend_request_question_is_answered_with_a_cited_boundaries_card(teams: Teams, knowledge_base):
+
+def test_friend_request_question_is_answered_with_a_cited_boundaries_card(
+    teams: Teams, knowledge_base
+):
     question = teams.message(FRIEND_REQUEST)
 
     (reply,) = teams.ask(question)
@@ -233,8 +267,10 @@ def test_every_card_button_is_a_clickable_teams_action(teams: Teams, knowledge_b
 
     actions = submit_actions(card_of(reply))
     assert len(actions) <= MAX_ACTIONS
-    assert all(a["type"] == "Action.Submit" and a["data"]["msteams"]["type"] == "messageBack"
-               for a in actions)
+    assert all(
+        a["type"] == "Action.Submit" and a["data"]["msteams"]["type"] == "messageBack"
+        for a in actions
+    )
     suggested = [a["data"]["msteams"]["text"] for a in actions if "feedback" not in value_of(a)]
     assert suggested and all(payload.startswith("/") for payload in suggested)
     assert len(suggested) <= MAX_ACTIONS - 2
@@ -257,13 +293,20 @@ def test_replies_use_the_tenant_token_endpoint_and_one_cached_token(teams: Teams
 
 # --- channel and group chat mentions ---------------------------------------------------------
 
+
 def test_a_channel_message_with_a_mention_is_answered_for_the_right_topic(teams: Teams):
     user = "29:user-channel-mention"
     activity = teams.message(
         "<at>Guidance</at> can I share an x-ray image of an interesting case on Twitter?",
-        conversation="19:abc123@thread.tacv2;messageid=1700000000999", user=user,
-        entities=[{"type": "mention", "text": "<at>Guidance</at>",
-                   "mentioned": {"id": f"28:{APP_ID}", "name": "Guidance"}}],
+        conversation="19:abc123@thread.tacv2;messageid=1700000000999",
+        user=user,
+        entities=[
+            {
+                "type": "mention",
+                "text": "<at>Guidance</at>",
+                "mentioned": {"id": f"28:{APP_ID}", "name": "Guidance"},
+            }
+        ],
     )
     activity["conversation"]["conversationType"] = "channel"
 
@@ -276,11 +319,14 @@ def test_a_channel_message_with_a_mention_is_answered_for_the_right_topic(teams:
 
 # --- buttons ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("style", ["messageBack", "imBack", "card submit"])
 def test_pressing_a_follow_up_button_answers_its_topic(teams: Teams, style: str):
     conversation, user = f"a:follow-up-{style}", f"29:user-follow-up-{style}"
     (card_reply,) = teams.ask(teams.message(FRIEND_REQUEST, conversation, user))
-    follow_up = next(a for a in submit_actions(card_of(card_reply)) if "feedback" not in value_of(a))
+    follow_up = next(
+        a for a in submit_actions(card_of(card_reply)) if "feedback" not in value_of(a)
+    )
 
     (reply,) = teams.ask(press(teams, follow_up, conversation, user, style))
 
@@ -302,20 +348,26 @@ def test_a_clarify_question_is_a_card_whose_options_are_answered(teams: Teams):
 def test_feedback_button_is_stored_with_its_rating_and_topic(teams: Teams):
     conversation, user = "a:feedback", "29:user-feedback"
     (card_reply,) = teams.ask(teams.message(FRIEND_REQUEST, conversation, user))
-    not_helpful = next(a for a in submit_actions(card_of(card_reply))
-                       if value_of(a).get("feedback", {}).get("rating") == "not_helpful")
+    not_helpful = next(
+        a
+        for a in submit_actions(card_of(card_reply))
+        if value_of(a).get("feedback", {}).get("rating") == "not_helpful"
+    )
 
     (thanks,) = teams.ask(press(teams, not_helpful, conversation, user))
 
     assert "Thank you for the feedback" in thanks.activity["text"]
     feedback = [e for e in stored_user_events(teams, user) if e.get("text") == "/feedback"]
     assert len(feedback) == 1
-    assert feedback[0]["metadata"]["feedback"] == {"rating": "not_helpful",
-                                                   "topic": "professional_boundaries"}
+    assert feedback[0]["metadata"]["feedback"] == {
+        "rating": "not_helpful",
+        "topic": "professional_boundaries",
+    }
     assert feedback[0]["parse_data"]["intent"]["name"] == "feedback"
 
 
 # --- plain text ------------------------------------------------------------------------------
+
 
 def test_plain_replies_are_teams_markdown_messages_with_links(teams: Teams):
     (greeting,) = teams.ask(teams.message("hello"))
@@ -327,6 +379,7 @@ def test_plain_replies_are_teams_markdown_messages_with_links(teams: Teams):
 
 
 # --- security --------------------------------------------------------------------------------
+
 
 def _expired(fake: FakeBotFramework) -> str:
     hour_ago = int(time.time()) - 3600
@@ -345,7 +398,10 @@ BAD_TOKENS = {
     "other service url": lambda fake: fake.token(serviceurl="https://attacker.example/"),
     "HS256 instead of RS256": lambda fake: jwt.encode(
         {"iss": "https://api.botframework.com", "aud": APP_ID, "exp": int(time.time()) + 600},
-        "a-shared-secret-instead-of-a-signature", algorithm="HS256", headers={"kid": KEY_ID}),
+        "a-shared-secret-instead-of-a-signature",
+        algorithm="HS256",
+        headers={"kid": KEY_ID},
+    ),
 }
 
 
@@ -355,8 +411,9 @@ def test_requests_without_a_valid_bot_framework_token_are_rejected_and_not_proce
 ):
     conversation, user = f"a:bad-token-{case}", f"29:user-bad-token-{case}"
 
-    rejected = teams.post(teams.message(FRIEND_REQUEST, conversation, user),
-                          token=BAD_TOKENS[case](teams.fake))
+    rejected = teams.post(
+        teams.message(FRIEND_REQUEST, conversation, user), token=BAD_TOKENS[case](teams.fake)
+    )
 
     assert rejected.status_code in (401, 403)
     # The webhook answers only after the turn, so a valid message now proves the bad one was
@@ -368,11 +425,13 @@ def test_requests_without_a_valid_bot_framework_token_are_rejected_and_not_proce
 
 # --- robustness ------------------------------------------------------------------------------
 
+
 def _without(key: str):
     def activity(teams: Teams, conversation: str) -> Dict[str, Any]:
         body = teams.message(FRIEND_REQUEST, conversation)
         del body[key]
         return body
+
     return activity
 
 
@@ -381,11 +440,13 @@ UNEXPECTED = {
     "a JSON list": b"[]",
     "a JSON string": b'"message"',
     "empty body": b"",
-    "conversationUpdate": lambda teams, c: teams.message(None, c, type="conversationUpdate",
-                                                         membersAdded=[{"id": f"28:{APP_ID}"}]),
+    "conversationUpdate": lambda teams, c: teams.message(
+        None, c, type="conversationUpdate", membersAdded=[{"id": f"28:{APP_ID}"}]
+    ),
     "typing": lambda teams, c: teams.message(None, c, type="typing"),
-    "messageReaction": lambda teams, c: teams.message(None, c, type="messageReaction",
-                                                      reactionsAdded=[{"type": "like"}]),
+    "messageReaction": lambda teams, c: teams.message(
+        None, c, type="messageReaction", reactionsAdded=[{"type": "like"}]
+    ),
     "invoke": lambda teams, c: teams.message(None, c, type="invoke", name="adaptiveCard/action"),
     "no type": _without("type"),
     "no from": _without("from"),
@@ -415,21 +476,45 @@ def test_unexpected_activities_never_cause_a_server_error(teams: Teams, case: st
 TEXTS = st.one_of(
     st.text(max_size=300),
     st.text(alphabet=st.characters(whitelist_categories=("Cc", "Cf", "Zs", "So")), max_size=100),
-    st.sampled_from(["<at>Guidance</at>", "<script>alert(1)</script>", "'; DROP TABLE events; --",
-                     "x" * 100_000, FRIEND_REQUEST]),
+    st.sampled_from(
+        [
+            "<at>Guidance</at>",
+            "<script>alert(1)</script>",
+            "'; DROP TABLE events; --",
+            "x" * 100_000,
+            FRIEND_REQUEST,
+        ]
+    ),
 )
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXTS,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=8,
 )
-FIELDS = ("type", "id", "text", "value", "from", "recipient", "conversation", "serviceUrl",
-          "channelData", "entities", "locale")
+FIELDS = (
+    "type",
+    "id",
+    "text",
+    "value",
+    "from",
+    "recipient",
+    "conversation",
+    "serviceUrl",
+    "channelData",
+    "entities",
+    "locale",
+)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
-@given(changes=st.dictionaries(st.sampled_from(FIELDS), JSON_VALUES | TEXTS, max_size=4),
-       dropped=st.lists(st.sampled_from(FIELDS), max_size=3), text=TEXTS)
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
+)
+@given(
+    changes=st.dictionaries(st.sampled_from(FIELDS), JSON_VALUES | TEXTS, max_size=4),
+    dropped=st.lists(st.sampled_from(FIELDS), max_size=3),
+    text=TEXTS,
+)
 def test_fuzzed_signed_activities_never_get_a_server_error(teams: Teams, changes, dropped, text):
     activity = {**teams.message(text, conversation="a:fuzz"), **changes}
     for field in dropped:
@@ -444,13 +529,25 @@ def test_after_the_fuzzing_the_server_is_healthy_and_answers(teams: Teams):
 
 
 def test_identifiers_sent_from_teams_are_never_stored_or_logged(teams: Teams):
-    identifiers = ["Ada Lovelace", "907 866 6617", "9078666617", "10/12/1949", "CF10 3AT",
-                   "07700 900789", "ada.l@example.com", "RWA482913"]
+    identifiers = [
+        "Ada Lovelace",
+        "907 866 6617",
+        "9078666617",
+        "10/12/1949",
+        "CF10 3AT",
+        "07700 900789",
+        "ada.l@example.com",
+        "RWA482913",
+    ]
     user = "29:user-identifiers"
-    replies = teams.ask(teams.message(
-        "my patient Ada Lovelace (NHS 907 866 6617, DOB 10/12/1949, CF10 3AT, 07700 900789, "
-        "ada.l@example.com, RWA482913) wants a selfie with me, can I post it?", user=user
-    ), count=2)
+    replies = teams.ask(
+        teams.message(
+            "my patient Ada Lovelace (NHS 907 866 6617, DOB 10/12/1949, CF10 3AT, 07700 900789, "
+            "ada.l@example.com, RWA482913) wants a selfie with me, can I post it?",
+            user=user,
+        ),
+        count=2,
+    )
 
     assert "removed what looked like personal details" in replies[0].activity["text"]
     (stored,) = stored_user_events(teams, user)
@@ -474,8 +571,11 @@ def test_the_same_activity_delivered_twice_is_answered_once(teams: Teams):
 
 # --- the pieces, without servers ------------------------------------------------------------
 
+
 def test_token_url_is_the_tenants_or_the_multi_tenant_one():
-    assert token_url(TENANT_ID) == f"https://login.microsoftonline.com/{TENANT_ID}/oauth2/v2.0/token"
+    assert (
+        token_url(TENANT_ID) == f"https://login.microsoftonline.com/{TENANT_ID}/oauth2/v2.0/token"
+    )
     assert token_url(None) == "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"
 
 
@@ -488,7 +588,8 @@ def test_mentions_and_entities_are_removed_from_the_text():
 def test_a_bare_card_submit_becomes_its_payload_and_feedback_metadata():
     value = {"payload": "/feedback", "feedback": {"rating": "helpful", "topic": "students"}}
     assert message_from({"text": "", "value": value, "locale": "en-GB"}) == (
-        "/feedback", {"feedback": value["feedback"], "locale": "en-GB"}
+        "/feedback",
+        {"feedback": value["feedback"], "locale": "en-GB"},
     )
     assert message_from({"value": json.dumps({"payload": "/students"})}) == ("/students", {})
 
@@ -501,9 +602,21 @@ def test_plain_text_keeps_line_breaks_and_links():
 
 
 def test_an_answer_card_is_drawn_from_the_answer_structure_not_the_text():
-    answer = {"type": "answer", "topic": "students", "title": "Students", "citations": [],
-              "answer": {"passage": "p", "summary": "The summary.", "do": ["Do this"], "dont": ["Don't that"]}}
-    card = activity_for({"text": "Something else entirely", "custom": answer})["attachments"][0]["content"]
+    answer = {
+        "type": "answer",
+        "topic": "students",
+        "title": "Students",
+        "citations": [],
+        "answer": {
+            "passage": "p",
+            "summary": "The summary.",
+            "do": ["Do this"],
+            "dont": ["Don't that"],
+        },
+    }
+    card = activity_for({"text": "Something else entirely", "custom": answer})["attachments"][0][
+        "content"
+    ]
     text = card_text(card)
     assert "The summary." in text and "- Do this" in text and "- Don't that" in text
     assert "Something else entirely" not in text
@@ -511,10 +624,17 @@ def test_an_answer_card_is_drawn_from_the_answer_structure_not_the_text():
 
 def test_a_card_never_has_more_actions_than_teams_shows():
     buttons = [{"title": f"Question {i}?", "payload": f"/topic_{i}"} for i in range(10)]
-    answer = {"type": "answer", "topic": "students", "title": "Students", "citations": [],
-              "answer": {"passage": "p", "summary": "An answer.", "do": [], "dont": []}}
-    for message in ({"text": "An answer.", "buttons": buttons, "custom": answer},
-                    {"text": "Which one?", "buttons": buttons, "custom": {"type": "clarify"}}):
+    answer = {
+        "type": "answer",
+        "topic": "students",
+        "title": "Students",
+        "citations": [],
+        "answer": {"passage": "p", "summary": "An answer.", "do": [], "dont": []},
+    }
+    for message in (
+        {"text": "An answer.", "buttons": buttons, "custom": answer},
+        {"text": "Which one?", "buttons": buttons, "custom": {"type": "clarify"}},
+    ):
         card = activity_for(message)["attachments"][0]["content"]
         assert len(submit_actions(card)) == MAX_ACTIONS
 
@@ -525,12 +645,17 @@ def test_a_message_with_nothing_to_show_sends_nothing():
 
 # --- the Teams app package ------------------------------------------------------------------
 
-def built_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_id: Optional[str]) -> zipfile.ZipFile:
+
+def built_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_id: Optional[str]
+) -> zipfile.ZipFile:
     if app_id:
         monkeypatch.setenv("MICROSOFT_APP_ID", app_id)
     else:
         monkeypatch.delenv("MICROSOFT_APP_ID", raising=False)
-    return zipfile.ZipFile(teams_package.build(tmp_path / "teams-app.zip", placeholder_id=not app_id))
+    return zipfile.ZipFile(
+        teams_package.build(tmp_path / "teams-app.zip", placeholder_id=not app_id)
+    )
 
 
 def test_the_app_package_manifest_is_valid_against_the_teams_schema(tmp_path, monkeypatch):
@@ -541,7 +666,9 @@ def test_the_app_package_manifest_is_valid_against_the_teams_schema(tmp_path, mo
     jsonschema.Draft4Validator(schema).validate(manifest)
     # `const` is a draft-06 keyword, which a draft-04 validator skips.
     assert manifest["manifestVersion"] == schema["properties"]["manifestVersion"]["const"]
-    assert manifest["$schema"].endswith(f"/v{manifest['manifestVersion']}/MicrosoftTeams.schema.json")
+    assert manifest["$schema"].endswith(
+        f"/v{manifest['manifestVersion']}/MicrosoftTeams.schema.json"
+    )
     (bot,) = manifest["bots"]
     assert bot["botId"] == APP_ID
     assert sorted(bot["scopes"]) == ["groupChat", "personal", "team"]
@@ -560,7 +687,9 @@ def test_the_icons_have_the_sizes_and_colours_teams_requires(tmp_path, monkeypat
     assert outline.size == (32, 32)
     pixels = list(outline.getdata())
     assert all(p[:3] == (255, 255, 255) for p in pixels if p[3]), "white only"
-    assert outline.getpixel((0, 0))[3] == 0 and outline.getpixel((16, 16))[3] == 0, "transparent background"
+    assert outline.getpixel((0, 0))[3] == 0 and outline.getpixel((16, 16))[3] == 0, (
+        "transparent background"
+    )
     assert sum(1 for p in pixels if p[3] > 128) > 50, "the outline is visible"
 
 
@@ -568,7 +697,11 @@ def test_without_an_app_id_the_package_is_not_built_and_says_what_to_set(tmp_pat
     environment = {k: v for k, v in os.environ.items() if k != "MICROSOFT_APP_ID"}
     result = subprocess.run(
         [sys.executable, "-m", "scripts.teams_package", "--out", str(tmp_path / "app.zip")],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
     assert result.returncode != 0
@@ -596,6 +729,7 @@ def test_make_run_opens_teams_only_when_its_app_id_and_password_are_set(tmp_path
     generated = yaml.safe_load(Path(credentials_for_run(out_dir=tmp_path)).read_text())
 
     assert generated["channels.teams.TeamsInput"] == {
-        "app_id": "${MICROSOFT_APP_ID}", "app_password": "${MICROSOFT_APP_PASSWORD}"
+        "app_id": "${MICROSOFT_APP_ID}",
+        "app_password": "${MICROSOFT_APP_PASSWORD}",
     }
     assert set(yaml.safe_load((ROOT / "credentials.yml").read_text())) < set(generated)

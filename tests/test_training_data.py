@@ -1,14 +1,27 @@
-from pathlib import Path
-
 import yaml
 
 from tests.contract import TOPIC_IDS
 from tests.training_data import (
-    ROOT, evaluation_sets, held_out_phrases, near_duplicates, nlu_blocks, nlu_examples, normalise, page,
+    ROOT,
+    evaluation_sets,
+    held_out_phrases,
+    near_duplicates,
+    nlu_blocks,
+    nlu_examples,
+    normalise,
+    page,
 )
 
 CONVERSATION_INTENTS = (
-    "greet", "goodbye", "thanks", "help", "bot_challenge", "affirm", "deny", "follow_up", "feedback"
+    "greet",
+    "goodbye",
+    "thanks",
+    "help",
+    "bot_challenge",
+    "affirm",
+    "deny",
+    "follow_up",
+    "feedback",
 )
 
 
@@ -20,14 +33,15 @@ def test_the_domain_has_one_intent_per_topic_plus_conversation_and_out_of_scope(
     assert set(_domain()["intents"]) == {*TOPIC_IDS, "out_of_scope", *CONVERSATION_INTENTS}
 
 
-def test_every_topic_has_a_rule_to_the_guidance_action():
-    rules = yaml.safe_load((ROOT / "data" / "rules" / "guidance.yml").read_text())["rules"]
-    routed = {
-        rule["steps"][0]["intent"]
-        for rule in rules
-        if rule["steps"][1] == {"action": "action_answer_guidance"}
-    }
-    assert routed == set(TOPIC_IDS)
+def test_the_one_guidance_rule_routes_every_topic_of_the_knowledge_base():
+    (rule,) = yaml.safe_load((ROOT / "data" / "rules" / "guidance.yml").read_text())["rules"]
+    alternatives, action = rule["steps"]
+    routed = [step["intent"] for step in alternatives["or"]]
+    topics = [
+        t["id"] for t in yaml.safe_load((ROOT / "data/guidance/topics.yml").read_text())["topics"]
+    ]
+    assert action == {"action": "action_answer_guidance"}
+    assert routed == topics
 
 
 def test_every_intent_has_enough_varied_examples():
@@ -54,8 +68,13 @@ def test_no_held_out_phrase_or_a_near_copy_of_one_is_in_the_training_data():
 
 def test_the_near_duplicate_check_catches_copies_and_light_paraphrases():
     held_out = ["my manager added me on facebook and i dont know if i should accept it or not"]
-    assert near_duplicates(["My manager added me on Facebook and I don't know if I should accept it"], held_out)
-    assert near_duplicates(["so, my manager added me on facebook and i dont know if i should accept it or not!!"], held_out)
+    assert near_duplicates(
+        ["My manager added me on Facebook and I don't know if I should accept it"], held_out
+    )
+    assert near_duplicates(
+        ["so, my manager added me on facebook and i dont know if i should accept it or not!!"],
+        held_out,
+    )
     assert not near_duplicates(["a patient sent me a friend request on instagram"], held_out)
 
 
@@ -80,6 +99,14 @@ def test_every_real_question_has_its_source_and_one_to_three_contract_topics():
         assert 1 <= len(question["topics"]) <= 3, question
         assert set(question["topics"]) <= {*TOPIC_IDS, "out_of_scope"}, question
         assert question["topics"] == ["out_of_scope"] or "out_of_scope" not in question["topics"]
+
+
+def test_a_passage_label_names_a_passage_on_one_of_the_accepted_topics(knowledge_base):
+    labelled = [q for q in _real("tune") + _real("test") if "passage" in q]
+    assert len(labelled) >= 100
+    for question in labelled:
+        passage = knowledge_base.passages[question["passage"]]
+        assert set(passage.topics) & set(question["topics"]), question["passage"]
 
 
 def test_a_source_page_never_feeds_two_splits_or_the_training_data():

@@ -1,4 +1,5 @@
 """The static server for the chat window: the right files, strict headers, and no 5xx."""
+
 from __future__ import annotations
 
 import socket
@@ -9,6 +10,8 @@ import requests
 
 from scripts.servers import free_port
 from scripts.web_server import WebServer
+
+pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
 RASA = "http://127.0.0.1:5999"
 
@@ -32,8 +35,12 @@ def test_pages_carry_a_strict_content_security_policy(web: WebServer):
 
 @pytest.mark.parametrize(
     "path, content_type",
-    [("/embed.js", "text/javascript"), ("/widget.css", "text/css"),
-     ("/vendor/socket.io.esm.min.js", "text/javascript"), ("/chat.html", "text/html")],
+    [
+        ("/embed.js", "text/javascript"),
+        ("/widget.css", "text/css"),
+        ("/vendor/socket.io.esm.min.js", "text/javascript"),
+        ("/chat.html", "text/html"),
+    ],
 )
 def test_the_widget_files_are_served_with_their_types(web: WebServer, path, content_type):
     response = requests.get(web.url + path, timeout=5)
@@ -41,7 +48,9 @@ def test_the_widget_files_are_served_with_their_types(web: WebServer, path, cont
     assert response.headers["Content-Type"].startswith(content_type)
 
 
-@pytest.mark.parametrize("path", ["/../../etc/passwd", "/web/embed.js", "/%2e%2e/README.md", "/demo/"])
+@pytest.mark.parametrize(
+    "path", ["/../../etc/passwd", "/web/embed.js", "/%2e%2e/README.md", "/demo/"]
+)
 def test_anything_else_is_not_found(web: WebServer, path):
     assert requests.get(web.url + path, timeout=5).status_code == 404
 

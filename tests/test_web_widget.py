@@ -1,6 +1,7 @@
 """The chat window end to end: headless Chromium on the demo intranet page, against the real
 Rasa server and action server. The page is loaded from localhost and the widget and Rasa from
 127.0.0.1, so every request the widget makes is cross-origin, as on a trust intranet."""
+
 from __future__ import annotations
 
 import os
@@ -16,6 +17,8 @@ from scripts.servers import ROOT, Servers
 from scripts.web_server import WebServer
 from tests.contract import AMBIGUOUS_QUESTION
 from tests.web import CHROMIUM_ARGS, QUESTION, Widget, axe_violations, chromium_path
+
+pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
 SCREENSHOTS = ROOT / "docs" if os.getenv("UPDATE_SCREENSHOTS") else ROOT / "var" / "screenshots"
 
@@ -39,7 +42,10 @@ def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page_ = context.new_page()
     page_.csp_violations: List[str] = []  # type: ignore[attr-defined]
-    page_.on("console", lambda m: "Content Security Policy" in m.text and page_.csp_violations.append(m.text))  # type: ignore[attr-defined]
+    page_.on(
+        "console",
+        lambda m: "Content Security Policy" in m.text and page_.csp_violations.append(m.text),
+    )  # type: ignore[attr-defined]
     page_.on("pageerror", lambda e: page_.csp_violations.append(f"page error: {e}"))  # type: ignore[attr-defined]
     yield page_
     violations = page_.csp_violations  # type: ignore[attr-defined]
@@ -122,7 +128,9 @@ def test_keyboard_only_open_ask_reach_a_citation_and_close(page: Page, web: WebS
     assert "launcher" in widget.focused()["cls"]  # focus is back on the launcher
 
 
-def test_the_conversation_survives_reload_and_navigation(widget: Widget, page: Page, web: WebServer):
+def test_the_conversation_survives_reload_and_navigation(
+    widget: Widget, page: Page, web: WebServer
+):
     widget.ask(QUESTION)
     expect(widget.answers).to_have_count(1, timeout=30_000)
     answer_text = widget.answers.first.inner_text()
@@ -149,11 +157,15 @@ def test_start_again_clears_the_conversation(widget: Widget):
 
 
 def test_html_and_script_in_messages_are_shown_as_text_and_never_run(widget: Widget, page: Page):
-    hostile = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script> can I post this?"
+    hostile = (
+        '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> can I post this?'
+    )
     widget.ask(hostile)
     widget.wait_for_bot_messages(2)
     # The same again with an identifier, so the bot's echo of the redacted text is rendered too.
-    widget.ask("<b onmouseover=\"window.__pwned=3\">Mrs Jane Doe</b><img src=x onerror=\"window.__pwned=4\">")
+    widget.ask(
+        '<b onmouseover="window.__pwned=3">Mrs Jane Doe</b><img src=x onerror="window.__pwned=4">'
+    )
     expect(widget.part(".message.user").last).to_contain_text("[NAME]", timeout=30_000)
 
     assert widget.part(".message.user").first.inner_text().endswith(hostile)
@@ -202,7 +214,9 @@ def test_the_host_pages_aggressive_css_does_not_break_the_widget(page: Page, web
 
 @pytest.mark.parametrize("opened", [False, True], ids=["closed", "open"])
 @pytest.mark.parametrize("scale_steps", [0, 5], ids=["normal-text", "200%-text"])
-def test_axe_finds_no_serious_violations(page: Page, web: WebServer, opened: bool, scale_steps: int):
+def test_axe_finds_no_serious_violations(
+    page: Page, web: WebServer, opened: bool, scale_steps: int
+):
     page.goto(demo(web))
     widget = Widget(page)
     expect(widget.launcher).to_be_visible()
@@ -307,7 +321,9 @@ def test_the_typing_indicator_shows_while_the_assistant_works(widget: Widget, se
 
 
 # Last in the module: it stops and restarts the Rasa server the other tests share.
-def test_the_widget_shows_an_outage_reconnects_and_sends_what_was_typed(widget: Widget, servers: Servers):
+def test_the_widget_shows_an_outage_reconnects_and_sends_what_was_typed(
+    widget: Widget, servers: Servers
+):
     widget.ask(QUESTION)
     expect(widget.answers).to_have_count(1, timeout=30_000)
 

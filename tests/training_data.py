@@ -1,4 +1,5 @@
 """Read the NLU training examples and the held-out phrases, for the data-hygiene tests."""
+
 from __future__ import annotations
 
 import ast
@@ -50,7 +51,9 @@ def nlu_examples() -> Dict[str, List[str]]:
 def evaluation_sets() -> Dict[str, dict]:
     """Every evaluation file by its path under tests/evaluation/ ("test", "real/test", ...)."""
     return {
-        str(path.relative_to(EVALUATION_DIR).with_suffix("")): yaml.safe_load(path.read_text(encoding="utf-8"))
+        str(path.relative_to(EVALUATION_DIR).with_suffix("")): yaml.safe_load(
+            path.read_text(encoding="utf-8")
+        )
         for path in sorted(EVALUATION_DIR.rglob("*.yml"))
     }
 
@@ -72,7 +75,10 @@ def held_out_phrases() -> List[str]:
 
 def shingles(text: str) -> Set[str]:
     words = normalise(text).split()
-    return {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+    return {
+        " ".join(words[i : i + SHINGLE_WORDS])
+        for i in range(max(1, len(words) - SHINGLE_WORDS + 1))
+    }
 
 
 def near_duplicates(training: List[str], held_out: List[str]) -> List[Tuple[str, str]]:

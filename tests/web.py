@@ -1,4 +1,5 @@
 """Helpers for the browser tests: Chromium through Playwright, and the widget in its shadow root."""
+
 from __future__ import annotations
 
 import os
@@ -12,17 +13,25 @@ from scripts.servers import ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
     # Without these Chromium keeps trying to reach Google's hosts.
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--no-first-run",
 ]
 QUESTION = "Can I accept a friend request from a patient?"
 
 
 def chromium_path() -> str:
-    for candidate in (os.getenv("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser",
-                      shutil.which("chromium")):
+    for candidate in (
+        os.getenv("CHROMIUM"),
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        shutil.which("chromium"),
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     raise RuntimeError("Chromium is not installed: run the tests with `make test` (it installs it)")
@@ -68,7 +77,8 @@ class Widget:
         self.page.wait_for_function(
             "n => document.querySelector('guidance-chat').shadowRoot"
             ".querySelectorAll('.message.bot').length >= n",
-            arg=count, timeout=timeout,
+            arg=count,
+            timeout=timeout,
         )
 
     def focused(self) -> Dict[str, Any]:
@@ -95,5 +105,6 @@ def axe_violations(page: Page) -> List[Dict[str, Any]]:
     )
     return [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"] if v["impact"] in ("serious", "critical")
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
     ]
