@@ -15,7 +15,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup validate train web browser run shell test test-fast lint compare teams-package teams-card evaluate crossval tune bench check-links purge clean
+.PHONY: help setup validate train web browser run shell test test-fast lint screenshots compare teams-package teams-card evaluate crossval tune bench check-links purge clean
 
 help:
 	@echo "make run       set up, train if needed, start the assistant (Ctrl-C stops it)"
@@ -23,6 +23,7 @@ help:
 	@echo "make test      set up, train if needed, run every test"
 	@echo "make test-fast the tests that need no model, server or browser (under a minute)"
 	@echo "make lint      ruff (checks and format) over the Python, ESLint over web/"
+	@echo "make screenshots  the README's pictures of the chat window and the Teams card"
 	@echo "make evaluate  held-out evaluation with gates; writes docs/evaluation.md"
 	@echo "make crossval  5-fold cross-validation of the NLU data; writes docs/crossval.md"
 	@echo "make tune      suggest blend weights and confidence thresholds from the tuning split"
@@ -35,15 +36,15 @@ help:
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: requirements/base.txt requirements/constraints.txt scripts/make-venv.sh
-	scripts/make-venv.sh $(VENV)
+$(VENV)/.installed: requirements/base.txt requirements/constraints.txt ops/make-venv.sh
+	ops/make-venv.sh $(VENV)
 	@touch $@
 
 validate: var/validated
 
 var/validated: $(TRAINING_DATA) $(wildcard data/guidance/*.yml data/guidance/passages/*.yml) | setup
 	$(RASA) data validate --fail-on-warnings
-	$(PYTHON_VENV) -m scripts.validate_content
+	$(PYTHON_VENV) -m tools.validate_content
 	@mkdir -p var && touch $@
 
 train: $(MODEL)
@@ -63,26 +64,30 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 browser:
-	@scripts/install-browser.sh
+	@ops/install-browser.sh
 
 # The shipped NLU blend against its alternatives on the real test split; writes docs/pipelines.md.
 compare: train
-	$(PYTHON_VENV) -m scripts.compare
+	$(PYTHON_VENV) -m tools.compare
 
 # The Teams app package for a trust's Teams admin (docs/teams.md); needs MICROSOFT_APP_ID.
 teams-package: setup
-	$(PYTHON_VENV) -m scripts.teams_package
+	$(PYTHON_VENV) -m ops.teams_package
+
+# The README's pictures: the chat window on the demo page, and the Teams answer card.
+screenshots: train web browser teams-card
+	$(PYTHON_VENV) -m tools.screenshots
 
 # docs/teams-card.png: the answer card drawn by the Adaptive Cards renderer in Chromium.
 teams-card: setup browser
 	cd teams && npm ci --no-audit --no-fund --loglevel=error
-	$(PYTHON_VENV) -m scripts.teams_card_screenshot
+	$(PYTHON_VENV) -m tools.teams_card_screenshot
 
 run: train web
-	$(PYTHON_VENV) -m scripts.run
+	$(PYTHON_VENV) -m ops.run
 
 shell: train
-	$(PYTHON_VENV) -m scripts.run --shell
+	$(PYTHON_VENV) -m ops.run --shell
 
 test: lint train web browser
 	$(PYTHON_VENV) -m pytest
@@ -97,13 +102,13 @@ lint: setup web
 	npx --no-install eslint web
 
 evaluate: train
-	$(PYTHON_VENV) -m scripts.evaluate
+	$(PYTHON_VENV) -m tools.evaluate
 
 crossval: validate
-	$(PYTHON_VENV) -m scripts.crossval
+	$(PYTHON_VENV) -m tools.crossval
 
 tune: train
-	$(PYTHON_VENV) -m scripts.tune
+	$(PYTHON_VENV) -m tools.tune
 
 # locust lives in its own venv (the machine's Python 3): its dependencies clash with Rasa's pins.
 .venv-bench/.installed: requirements/bench.txt requirements/bench-constraints.txt
@@ -113,14 +118,14 @@ tune: train
 	@touch $@
 
 bench: train .venv-bench/.installed
-	$(PYTHON_VENV) -m scripts.bench
+	$(PYTHON_VENV) -m tools.bench
 
 # Every URL the knowledge base cites, requested (needs internet; not part of make test).
 check-links: setup
-	$(PYTHON_VENV) -m scripts.check_links
+	$(PYTHON_VENV) -m tools.check_links
 
 purge: setup
-	$(PYTHON_VENV) -m scripts.purge
+	$(PYTHON_VENV) -m ops.purge
 
 clean:
 	rm -rf models results build .pytest_cache .venv-bench node_modules teams/node_modules

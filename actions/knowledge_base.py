@@ -3,7 +3,7 @@
 Content owners edit the YAML; this module only loads it and refuses broken references, so a
 typo in a passage id fails when the action server starts rather than in a user's chat. The
 editorial rules (word limits, dates, primary publishers) are checked by `make validate`
-(scripts/validate_content.py), not here.
+(tools/validate_content.py), not here.
 """
 
 from __future__ import annotations

@@ -1,102 +1,43 @@
-"""What every user message passes through before Rasa sees it, whatever the channel.
+"""What every user message passes through before Rasa sees it, whatever the channel: one
+pipeline, one instance for the server, applied the same way by every channel (GuardedInput).
 
-- the text is cleaned (control, zero-width and direction-override characters dropped,
-  Unicode normalised) and capped in length;
-- identifiers are replaced with typed placeholders (channels/redaction.py), so NLU, the
-  tracker store, the logs and analytics only ever see the redacted text; the user is told
-  once per conversation, and the channel gets the redacted text back every time;
-- metadata is reduced to an allowlist of safe shapes (no query strings, no free text);
-- a sender who floods the assistant is slowed down before the NLU runs;
-- if the bot could not reply (action server down, tracker store not writable), the user gets a
-  short apology with a link to the guidance instead of silence, and the error is logged
-  without the message text.
+The steps, in order:
+1. rate limit: a sender who floods the assistant is slowed down before anything else runs;
+2. sanitise and redact: the text is cleaned, capped and its identifiers replaced with typed
+   placeholders (privacy/), so NLU, the tracker store, the logs and analytics only ever see
+   the redacted text;
+3. metadata: reduced to an allowlist of safe shapes (privacy/metadata.py);
+4. notice: when something was redacted, the channel gets the redacted text back, with a
+   sentence saying why the first time in a conversation;
+5. handle: Rasa answers;
+6. apology: if the bot could not reply (action server down, tracker store not writable), the
+   user gets a short apology with a link to the guidance instead of silence, and the error is
+   logged without the message text.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import time
-import unicodedata
-from collections import OrderedDict
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from functools import lru_cache
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 import yaml
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
-from channels import settings
-from channels.redaction import redact
+from channels import rasa_patches, settings
+from channels.recent import Recent
+from ops.paths import ROOT
+from privacy.metadata import clean_metadata
+from privacy.text import prepare
 
 logger = logging.getLogger(__name__)
-
-PLACEHOLDER = re.compile(r"\[(NHS_NUMBER|HOSPITAL_NUMBER|DATE|POSTCODE|PHONE|EMAIL|NAME)\]")
-TOPIC_OR_RATING = re.compile(r"[a-z_]{1,64}")
-LOCALE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3}")
+Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
-def _page(value: Any) -> Optional[str]:
-    # The path only: a query string or fragment can carry a record number.
-    return value.split("?")[0].split("#")[0][:200] if isinstance(value, str) else None
-
-
-def _feedback(value: Any) -> Optional[Dict[str, str]]:
-    if not isinstance(value, dict):
-        return None
-    kept = {k: value[k] for k in ("rating", "topic") if isinstance(value.get(k), str)}
-    if kept.get("rating") not in ("helpful", "not_helpful"):
-        return None
-    return {k: v for k, v in kept.items() if TOPIC_OR_RATING.fullmatch(v)}
-
-
-# Metadata that channels may pass on to the tracker, each reduced to a safe shape; anything else
-# a client sends is dropped.
-ALLOWED_METADATA: Dict[str, Callable[[Any], Any]] = {
-    "page": _page,
-    "locale": lambda v: v if isinstance(v, str) and LOCALE.fullmatch(v) else None,
-    "feedback": _feedback,
-}
-
-
-def json_object(value: Any) -> Dict[str, Any]:
-    """A client's object, also when it was sent as a JSON string; {} for anything else."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return {}
-    return value if isinstance(value, dict) else {}
-
-
-def clean_metadata(metadata: Any) -> Dict[str, Any]:
-    if not isinstance(metadata, dict):
-        return {}
-    cleaned = {key: keep(metadata.get(key)) for key, keep in ALLOWED_METADATA.items()}
-    return {key: value for key, value in cleaned.items() if value}
-
-
-@dataclass(frozen=True)
-class Prepared:
-    text: str
-    redacted: List[str]
-
-
-def prepare(text: Optional[str]) -> Prepared:
-    """Clean, cap and redact a user's text. Safe to apply twice."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(
-        c for c in text if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co")
-    )[: settings.MAX_MESSAGE_CHARS]
-    redaction = redact(text)
-    types = set(redaction.types) | set(PLACEHOLDER.findall(redaction.text))
-    return Prepared(redaction.text.strip(), sorted(types))
-
-
-def _responses() -> Dict[str, Any]:
-    domain = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
-    return {name: variations[0] for name, variations in domain["responses"].items()}
+def prepare_text(text: Optional[str]) -> str:
+    """Step 2 alone, for a channel that must hand Rasa the text before the guard runs."""
+    return prepare(text, settings.MAX_MESSAGE_CHARS).text
 
 
 class _Counting(OutputChannel):
@@ -114,22 +55,19 @@ class _Counting(OutputChannel):
         await self.inner.send_response(recipient_id, message)
 
 
-@dataclass
 class _RateLimit:
     """A token bucket per sender, remembering the most recent senders only."""
 
-    per_minute: float
-    burst: int
-    buckets: "OrderedDict[str, List[float]]" = field(default_factory=OrderedDict)
+    def __init__(self, per_minute: float, burst: int) -> None:
+        self.per_minute, self.burst = per_minute, burst
+        self.buckets: Recent[tuple] = Recent(settings.TRACKED_SENDERS)
 
     def allow(self, sender: str) -> bool:
         now = time.monotonic()
-        tokens, last = self.buckets.pop(sender, [float(self.burst), now])
+        tokens, last = self.buckets.get(sender) or (float(self.burst), now)
         tokens = min(self.burst, tokens + (now - last) * self.per_minute / 60)
         allowed = tokens >= 1
-        self.buckets[sender] = [tokens - 1 if allowed else tokens, now]
-        while len(self.buckets) > settings.TRACKED_SENDERS:
-            self.buckets.popitem(last=False)
+        self.buckets.put(sender, (tokens - 1 if allowed else tokens, now))
         return allowed
 
 
@@ -147,60 +85,64 @@ class _WithholdSqlParameters(logging.Filter):
 
 class Guard:
     def __init__(self) -> None:
-        logging.getLogger("rasa.core.tracker_store").addFilter(_WithholdSqlParameters())
-        self.responses = _responses()
+        domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+        self.responses = {name: texts[0] for name, texts in domain["responses"].items()}
         self.rate_limit = _RateLimit(settings.RATE_PER_MINUTE, settings.RATE_BURST)
-        self.told: "OrderedDict[str, None]" = OrderedDict()
+        self.told: Recent[None] = Recent(settings.TRACKED_SENDERS)
 
     async def _say(self, channel: OutputChannel, sender: str, response: str) -> None:
         await channel.send_response(sender, dict(self.responses[response]))
 
-    def _first_time_told(self, sender: str) -> bool:
-        if sender in self.told:
-            return False
-        self.told[sender] = None
-        while len(self.told) > settings.TRACKED_SENDERS:
-            self.told.popitem(last=False)
-        return True
-
     def wrap(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+        self, handle: Handler, reply_channel: Callable[[OutputChannel], OutputChannel]
     ) -> Callable[[UserMessage], Awaitable[None]]:
         async def guarded(message: UserMessage) -> None:
-            channel, sender = message.output_channel, message.sender_id
-            if not self.rate_limit.allow(sender):
+            channel, sender = reply_channel(message.output_channel), message.sender_id
+            if not self.rate_limit.allow(sender):  # 1
                 logger.warning("guard.rate_limited")
                 await self._say(channel, sender, "utter_slow_down")
                 return
-
-            prepared = prepare(message.text)
+            prepared = prepare(message.text, settings.MAX_MESSAGE_CHARS)  # 2
             message.text = prepared.text
-            metadata = clean_metadata(message.metadata)
-            if prepared.redacted:
-                metadata["redacted"] = prepared.redacted
-                # The text once per conversation; the redacted message every time, so a chat
-                # window can show the user what was kept instead of what they typed.
+            message.metadata = clean_metadata(message.metadata)  # 3
+            if prepared.redacted:  # 4
+                message.metadata["redacted"] = prepared.redacted
                 notice = {"custom": {"type": "identifiers_removed", "message": prepared.text}}
-                if self._first_time_told(sender):
+                if self.told.first_time(sender):
                     notice["text"] = self.responses["utter_identifiers_removed"]["text"]
                 await channel.send_response(sender, notice)
-            message.metadata = metadata
-
             counting = _Counting(channel)
             message.output_channel = counting
             try:
-                await on_new_message(message)
+                await handle(message)  # 5
             except Exception as error:  # the server stays up and the user hears back
                 cause = getattr(error, "orig", None) or ""
                 logger.error(f"guard.message.failed: {type(error).__name__} {cause}".strip())
-            if counting.sent == 0:
+            if counting.sent == 0:  # 6
                 await self._say(channel, sender, "utter_unavailable")
 
         return guarded
 
 
-class GuardedInput:
-    """Mix into an InputChannel (before it) so its messages pass through a Guard."""
+@lru_cache(maxsize=1)
+def the_guard() -> Guard:
+    """The server's one guard: one rate limit across channels, the log filter installed once,
+    and Rasa's runtime patches (channels/rasa_patches.py) applied with it."""
+    rasa_patches.apply()
+    logging.getLogger("rasa.core.tracker_store").addFilter(_WithholdSqlParameters())
+    return Guard()
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Any:
-        return super().blueprint(Guard().wrap(on_new_message))  # type: ignore[misc]
+
+class GuardedInput:
+    """Mix into an InputChannel (before it): its messages pass through the guard. A channel
+    that builds its own blueprint calls `self.guarded(on_new_message)` for its handler."""
+
+    def reply_channel(self, channel: OutputChannel) -> OutputChannel:
+        """The output channel replies go through: Rasa's, unless a channel puts its own."""
+        return channel
+
+    def guarded(self, on_new_message: Handler) -> Callable[[UserMessage], Awaitable[None]]:
+        return the_guard().wrap(on_new_message, self.reply_channel)
+
+    def blueprint(self, on_new_message: Handler) -> Any:
+        return super().blueprint(self.guarded(on_new_message))  # type: ignore[misc]

@@ -8,7 +8,7 @@ from rasa.core.channels.rest import RestInput
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
-from channels.guard import GuardedInput, prepare
+from channels.guard import GuardedInput, prepare_text
 
 USAGE = 'Send a JSON object: {"sender": "<conversation id>", "message": "<your question>"}.'
 
@@ -37,7 +37,7 @@ class GuidanceRestInput(GuardedInput, RestInput):
 
     def _extract_message(self, req: Request) -> Optional[Text]:
         # Redacted here as well as in the guard: Rasa logs this text if the request times out.
-        return prepare(_optional(req, "message", str)).text
+        return prepare_text(_optional(req, "message", str))
 
     def _extract_input_channel(self, req: Request) -> Text:
         return _optional(req, "input_channel", str) or self.name()

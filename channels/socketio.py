@@ -24,7 +24,8 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from channels.guard import Guard, json_object
+from channels.guard import GuardedInput
+from privacy.metadata import json_object
 
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 USAGE = 'Send {"message": "<your question>", "session_id": "<the id from session_confirm>"}.'
@@ -59,7 +60,7 @@ def _problem(data: Any, session_persistence: bool) -> Optional[str]:
     return None
 
 
-class GuidanceSocketIOInput(SocketIOInput):
+class GuidanceSocketIOInput(GuardedInput, SocketIOInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         credentials = dict(credentials or {})
@@ -69,14 +70,11 @@ class GuidanceSocketIOInput(SocketIOInput):
     def get_output_channel(self) -> Optional[OutputChannel]:
         return GuidanceSocketIOOutput(self.sio, self.bot_message_evt) if self.sio else None
 
+    def reply_channel(self, channel: OutputChannel) -> OutputChannel:
+        return GuidanceSocketIOOutput(self.sio, self.bot_message_evt)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        guarded = Guard().wrap(on_new_message)
-
-        async def with_our_output(message: UserMessage) -> None:
-            message.output_channel = GuidanceSocketIOOutput(self.sio, self.bot_message_evt)
-            await guarded(message)
-
-        blueprint = super().blueprint(with_our_output)
+        blueprint = super().blueprint(on_new_message)  # through the guard
         self._check_client_events()
         return blueprint
 
@@ -84,9 +82,8 @@ class GuidanceSocketIOInput(SocketIOInput):
         """Put a check in front of the handlers Rasa registered for the two client events."""
         assert self.sio is not None
         namespace = self.namespace or "/"
-        handlers = self.sio.handlers[namespace]
-        rasa_session_request = handlers["session_request"]
-        rasa_user_message = handlers[self.user_message_evt]
+        rasa_session_request = self.sio.handlers[namespace]["session_request"]
+        rasa_user_message = self.sio.handlers[namespace][self.user_message_evt]
 
         async def session_request(sid: Text, data: Any = None) -> None:
             session_id = data.get("session_id") if isinstance(data, dict) else None
@@ -105,5 +102,5 @@ class GuidanceSocketIOInput(SocketIOInput):
                 sid, {**data, self.metadata_key: json_object(data.get(self.metadata_key))}
             )
 
-        handlers["session_request"] = session_request
-        handlers[self.user_message_evt] = user_message
+        self.sio.on("session_request", session_request, namespace=namespace)
+        self.sio.on(self.user_message_evt, user_message, namespace=namespace)

@@ -3,40 +3,20 @@
 from __future__ import annotations
 
 import itertools
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
 
 from actions import knowledge_base as kb_module
 from actions import settings
-from scripts.chat_client import Reply, send
-from scripts.servers import DEFAULT_MODEL, Servers, endpoints_in, free_port
+from ops.servers import Servers, free_port
+from tests.support.servers import running_servers
+from tools.chat_client import Reply, send
 
 
 @pytest.fixture(scope="session")
 def knowledge_base() -> kb_module.KnowledgeBase:
     return kb_module.load(settings.GUIDANCE_DIR)
-
-
-@contextmanager
-def running_servers(directory: Path, **options: object) -> Iterator[Servers]:
-    """Both servers with the model `make test` trained, their own SQLite tracker store in
-    `directory` and their output in `directory/servers.log`."""
-    if not DEFAULT_MODEL.exists():
-        pytest.fail(f"no model at {DEFAULT_MODEL}: run the tests with `make test`")
-    endpoints = endpoints_in(directory)
-    with (directory / "servers.log").open("w") as log:
-        servers = Servers(
-            rasa_port=free_port(),
-            action_port=free_port(),
-            endpoints=str(endpoints),
-            log=log,
-            **options,  # e.g. credentials=..., extra_environment={...}
-        )
-        with servers:
-            yield servers
 
 
 @pytest.fixture(scope="session")

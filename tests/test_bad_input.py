@@ -3,8 +3,8 @@
 import pytest
 import requests
 
-from scripts.chat_client import Reply, send
-from tests.contract import REPLY_TYPES
+from tests.support.contract import REPLY_TYPES
+from tools.chat_client import Reply, send
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 

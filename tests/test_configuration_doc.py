@@ -2,14 +2,14 @@
 
 import re
 
-from scripts.servers import ROOT
-from scripts.teams_package import DEVELOPER_OVERRIDES
+from ops.paths import ROOT
+from ops.teams_package import DEVELOPER_OVERRIDES
 
-CODE = ("actions", "channels", "components", "scripts", "bench")
+CODE = ("actions", "channels", "components", "privacy", "ops", "tools", "bench")
 READS = (
     re.compile(r"(?:getenv|environ\.get|environ\.setdefault)\(\s*[\"']([A-Z][A-Z0-9_]+)[\"']"),
     re.compile(r"environ\[\s*[\"']([A-Z][A-Z0-9_]+)[\"']\s*\]"),
-    # channels/teams.py: credentials.yml first, then the variable
+    # channels/teams/channel.py: credentials.yml first, then the variable
     re.compile(r"setting\(\s*[\"'][a-z_]+[\"']\s*,\s*[\"']([A-Z][A-Z0-9_]+)[\"']"),
 )
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.contract import AMBIGUOUS_QUESTION, REPLY_TYPES, TOPIC_IDS
+from tests.support.contract import AMBIGUOUS_QUESTION, REPLY_TYPES, TOPIC_IDS
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 

@@ -10,7 +10,7 @@ from rasa.core.agent import Agent
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from scripts.servers import DEFAULT_MODEL
+from ops.paths import DEFAULT_MODEL
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 

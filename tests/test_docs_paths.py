@@ -4,7 +4,7 @@ deleted files mislead the next reader."""
 import re
 import subprocess
 
-from scripts.servers import ROOT
+from ops.paths import ROOT
 
 TRACKED = subprocess.run(
     ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True

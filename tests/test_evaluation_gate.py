@@ -1,13 +1,13 @@
 """The evaluation in `make test`, so CI catches a change that makes answers worse.
 
-`make evaluate` reports against the targets (scripts/evaluate.GATES); this holds the line at
-what the shipped model measured when it landed (scripts/evaluate.FLOORS, a few points of
+`make evaluate` reports against the targets (tools/evaluate.GATES); this holds the line at
+what the shipped model measured when it landed (tools/evaluate.FLOORS, a few points of
 slack for machine noise): a change may not undo the work on real questions.
 """
 
 import pytest
 
-from scripts import evaluate
+from tools import evaluate
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 

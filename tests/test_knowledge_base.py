@@ -3,7 +3,6 @@ import dataclasses
 import datetime as dt
 import re
 import shutil
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -11,10 +10,10 @@ import yaml
 
 from actions import knowledge_base as kb_module
 from actions import settings
-from scripts import validate_content
-from tests.contract import TOPIC_IDS
+from ops.paths import ROOT
+from tests.support.contract import TOPIC_IDS
+from tools import validate_content
 
-ROOT = Path(__file__).resolve().parent.parent
 # "2.7" or "1.9-1.12": a sub-standard number, which differs between HCPC's 2016 and 2024 standards.
 STANDARD_NUMBER = re.compile(r"\b(?:standards?|SCPE)\s+\d{1,2}\.\d{1,2}\b", re.IGNORECASE)
 

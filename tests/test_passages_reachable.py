@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from scripts.chat_client import send
+from tools.chat_client import send
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 

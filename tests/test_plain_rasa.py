@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from scripts.chat_client import send
-from scripts.servers import BIN, DEFAULT_MODEL, ROOT, free_port, healthy
+from ops.paths import BIN, DEFAULT_MODEL, ROOT
+from ops.servers import free_port, healthy
+from tools.chat_client import send
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 

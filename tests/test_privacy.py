@@ -1,10 +1,9 @@
 """Identifiers typed by a user never reach the tracker store or the logs."""
 
-import sqlite3
-
 import pytest
 
-from scripts.chat_client import send
+from tests.support.servers import raw_store_and_log, stored_events
+from tools.chat_client import send
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
@@ -25,17 +24,6 @@ IDENTIFIERS = [
 ]
 
 
-def stored_events(servers):
-    database = servers.endpoints.replace("endpoints.yml", "trackers.db")
-    with sqlite3.connect(database) as connection:
-        return connection.execute("SELECT sender_id, data FROM events").fetchall()
-
-
-def raw_bytes(path):
-    with open(path, "rb") as file:
-        return file.read().decode("utf-8", errors="replace")
-
-
 def test_pasted_identifiers_are_redacted_before_storage_and_logs(servers):
     reply = send(servers.rest_webhook, "privacy-pasted", PASTED)
 
@@ -43,8 +31,7 @@ def test_pasted_identifiers_are_redacted_before_storage_and_logs(servers):
     assert reply.kind in ("answer", "clarify")
     stored = "\n".join(data for _, data in stored_events(servers))
     assert "[NHS_NUMBER]" in stored and "[NAME]" in stored and "[DATE]" in stored
-    database = raw_bytes(servers.endpoints.replace("endpoints.yml", "trackers.db"))
-    log = raw_bytes(servers.endpoints.replace("endpoints.yml", "servers.log"))
+    database, log = raw_store_and_log(servers)
     for identifier in IDENTIFIERS:
         assert identifier not in database, identifier
         assert identifier not in log, identifier

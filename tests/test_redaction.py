@@ -6,8 +6,8 @@ author without sight of the rules, so its first-run figures (docs/privacy.md) ar
 
 import pytest
 
-from channels.redaction import nhs_number_is_valid, redact
-from tests.redaction_metrics import CORPORA, TYPES, score, table
+from privacy.redaction import nhs_number_is_valid, redact
+from tests.support.redaction_metrics import CORPORA, TYPES, score, table
 
 RECALL_GATES = {
     "NHS_NUMBER": 0.95,

@@ -6,10 +6,10 @@ import time
 
 import pytest
 
-from scripts.chat_client import send
-from scripts.purge import purge
-from scripts.servers import Servers, StartError
-from tests.conftest import running_servers
+from ops.purge import purge
+from ops.servers import Servers, StartError
+from tests.support.servers import running_servers, stored_events
+from tools.chat_client import send
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
@@ -61,7 +61,7 @@ def test_purge_deletes_conversations_older_than_the_cut_off_and_keeps_newer_ones
     removed = purge(own_servers.endpoints_path, older_than=cut_off)
 
     assert removed >= 1
-    senders = own_servers.stored_senders()
+    senders = {sender for sender, _ in stored_events(own_servers)}
     assert "purge-old" not in senders and "purge-new" in senders
 
 

@@ -1,4 +1,4 @@
-"""`make run` (scripts/run.py): both servers and the chat window come up on the ports given,
+"""`make run` (ops/run.py): both servers and the chat window come up on the ports given,
 the banner says where, and Ctrl-C stops everything cleanly."""
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import time
 import pytest
 import requests
 
-from scripts.servers import ROOT, endpoints_in, free_port
-from tests.web import QUESTION
+from ops.paths import ROOT
+from ops.servers import endpoints_in, free_port
+from tests.support.web import QUESTION
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
@@ -24,7 +25,7 @@ def test_make_run_serves_the_chat_window_and_stops_on_ctrl_c(tmp_path):
     endpoints = endpoints_in(tmp_path)
     env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "ENDPOINTS": str(endpoints)}
     run = subprocess.Popen(
-        [sys.executable, "-m", "scripts.run"],
+        [sys.executable, "-m", "ops.run"],
         cwd=ROOT,
         env=env,
         text=True,

@@ -3,7 +3,7 @@
 import yaml
 
 from components.sentence_encoder import question_part, spell_out
-from scripts.servers import ROOT
+from ops.paths import ROOT
 
 
 def spellings():

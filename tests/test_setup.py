@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.training_data import ROOT
+from tests.support.training_data import ROOT
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
@@ -22,7 +22,7 @@ def test_a_missing_python_3_10_gets_a_message_naming_what_to_install(tmp_path):
         (bin_dir / tool).symlink_to(shutil.which(tool))
 
     result = subprocess.run(
-        [shutil.which("bash"), str(ROOT / "scripts" / "make-venv.sh"), str(tmp_path / "venv")],
+        [shutil.which("bash"), str(ROOT / "ops" / "make-venv.sh"), str(tmp_path / "venv")],
         cwd=ROOT,
         env={"PATH": str(bin_dir), "HOME": str(tmp_path)},
         capture_output=True,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import queue
 import time
-from pathlib import Path
 from typing import Any, Dict, Iterator, Optional
 
 import jwt
@@ -14,10 +13,9 @@ import pytest
 import requests
 import socketio
 
-from scripts.servers import Servers
-from tests.conftest import running_servers
-from tests.test_privacy import raw_bytes
-from tests.web import QUESTION
+from ops.servers import Servers
+from tests.support.servers import raw_store_and_log, running_servers
+from tests.support.web import QUESTION
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
@@ -168,8 +166,7 @@ def test_identifiers_sent_over_socketio_are_never_stored_or_logged(
 
     assert notice["custom"]["type"] == "identifiers_removed"
     assert reply["custom"]["type"] in ("answer", "clarify")
-    directory = Path(servers.endpoints).parent
-    database, log = raw_bytes(directory / "trackers.db"), raw_bytes(directory / "servers.log")
+    database, log = raw_store_and_log(servers)
     assert "ok to share on whatsapp? Mr [NAME], NHS [NHS_NUMBER]" in database
     for identifier in identifiers:
         assert identifier not in database and identifier not in log, identifier

@@ -1,5 +1,5 @@
 """Microsoft Teams end to end: the real Rasa and action servers with the Teams channel
-(channels/teams.py), and Microsoft's cloud replaced by a fake on localhost
+(channels/teams/channel.py), and Microsoft's cloud replaced by a fake on localhost
 (tests/bot_framework_fake.py) that signs what Teams sends and records what the bot posts."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ import io
 import itertools
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import time
@@ -27,12 +26,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from channels.teams import message_from, pseudonym, token_url, user_text
-from channels.teams_cards import ADAPTIVE_CARD, MAX_ACTIONS, activity_for, teams_markdown
-from scripts import teams_package
-from scripts.servers import ROOT, Servers, free_port
-from scripts.teams_credentials import credentials_for_run
-from tests.bot_framework_fake import (
+from channels.teams.activity import message_from, pseudonym, user_text
+from channels.teams.cards import ADAPTIVE_CARD, MAX_ACTIONS, activity_for, teams_markdown
+from channels.teams.channel import token_url
+from ops import teams_package
+from ops.paths import ROOT
+from ops.servers import Servers, free_port
+from ops.teams_credentials import credentials_for_run
+from tests.support.bot_framework_fake import (
     ACCESS_TOKEN,
     KEY_ID,
     METADATA_PATH,
@@ -40,8 +41,8 @@ from tests.bot_framework_fake import (
     Posted,
     new_rsa_key,
 )
-from tests.conftest import running_servers
-from tests.contract import AMBIGUOUS_QUESTION
+from tests.support.contract import AMBIGUOUS_QUESTION
+from tests.support.servers import raw_store_and_log, running_servers, stored_events
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
@@ -126,7 +127,7 @@ def teams(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Teams]:
     metadata_port = free_port()  # nothing listens here until the keys "come back" below
     directory = tmp_path_factory.mktemp("teams")
     credentials = directory / "credentials.yml"
-    # REST too: scripts/servers.py waits for /webhooks/rest/ to know the server is up.
+    # REST too: ops/servers.py waits for /webhooks/rest/ to know the server is up.
     credentials.write_text(
         "channels.rest.GuidanceRestInput:\n"
         "channels.teams.TeamsInput:\n"
@@ -208,13 +209,8 @@ def press(
 
 
 def stored_user_events(teams: Teams, teams_user_id: str) -> List[Dict[str, Any]]:
-    database = teams.servers.endpoints.replace("endpoints.yml", "trackers.db")
     sender = pseudonym(teams_user_id, APP_PASSWORD)
-    with sqlite3.connect(database) as connection:
-        rows = connection.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (sender,)
-        ).fetchall()
-    return [json.loads(data) for (data,) in rows]
+    return [json.loads(data) for _, data in stored_events(teams.servers, sender, "user")]
 
 
 # --- start-up without Microsoft ------------------------------------------------------------
@@ -552,9 +548,7 @@ def test_identifiers_sent_from_teams_are_never_stored_or_logged(teams: Teams):
     assert "removed what looked like personal details" in replies[0].activity["text"]
     (stored,) = stored_user_events(teams, user)
     assert stored["text"].startswith("my patient [NAME] (NHS [NHS_NUMBER], DOB [DATE]")
-    directory = Path(teams.servers.endpoints).parent
-    database = (directory / "trackers.db").read_bytes().decode("utf-8", errors="replace")
-    log = (directory / "servers.log").read_text(errors="replace")
+    database, log = raw_store_and_log(teams.servers)
     for identifier in identifiers:
         assert identifier not in database and identifier not in log, identifier
 
@@ -696,7 +690,7 @@ def test_the_icons_have_the_sizes_and_colours_teams_requires(tmp_path, monkeypat
 def test_without_an_app_id_the_package_is_not_built_and_says_what_to_set(tmp_path):
     environment = {k: v for k, v in os.environ.items() if k != "MICROSOFT_APP_ID"}
     result = subprocess.run(
-        [sys.executable, "-m", "scripts.teams_package", "--out", str(tmp_path / "app.zip")],
+        [sys.executable, "-m", "ops.teams_package", "--out", str(tmp_path / "app.zip")],
         cwd=ROOT,
         env=environment,
         capture_output=True,

@@ -8,8 +8,8 @@ from typing import Iterator
 import pytest
 import requests
 
-from scripts.servers import free_port
-from scripts.web_server import WebServer
+from ops.servers import free_port
+from ops.web_server import WebServer
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 

@@ -4,23 +4,19 @@ Rasa server and action server. The page is loaded from localhost and the widget 
 
 from __future__ import annotations
 
-import os
 import re
-import sqlite3
-from pathlib import Path
 from typing import Iterator, List
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from scripts.servers import ROOT, Servers
-from scripts.web_server import WebServer
-from tests.contract import AMBIGUOUS_QUESTION
-from tests.web import CHROMIUM_ARGS, QUESTION, Widget, axe_violations, chromium_path
+from ops.servers import Servers
+from ops.web_server import WebServer
+from tests.support.contract import AMBIGUOUS_QUESTION
+from tests.support.servers import stored_events
+from tests.support.web import CHROMIUM_ARGS, QUESTION, Widget, axe_violations, chromium_path
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
-
-SCREENSHOTS = ROOT / "docs" if os.getenv("UPDATE_SCREENSHOTS") else ROOT / "var" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -64,12 +60,6 @@ def widget(page: Page, web: WebServer) -> Widget:
     widget_.open()
     widget_.wait_for_welcome()
     return widget_
-
-
-def stored_events(servers: Servers) -> List[str]:
-    store = Path(servers.endpoints).parent / "trackers.db"
-    with sqlite3.connect(store) as connection:
-        return [row[0] for row in connection.execute("SELECT data FROM events")]
 
 
 def test_a_question_gets_a_cited_answer_with_suggestions_that_work(widget: Widget):
@@ -193,7 +183,8 @@ def test_feedback_on_an_answer_lands_in_the_tracker(widget: Widget, servers: Ser
 
     expect(answer.locator(".feedback-status")).to_have_text("Thanks for your feedback.")
     expect(widget.part(".message.bot.feedback")).to_have_count(1, timeout=30_000)
-    feedback = [e for e in stored_events(servers) if '"feedback"' in e and '"not_helpful"' in e]
+    events = [data for _, data in stored_events(servers)]
+    feedback = [e for e in events if '"feedback"' in e and '"not_helpful"' in e]
     assert len(feedback) == 1 and topic in feedback[0]
 
 
@@ -282,16 +273,6 @@ def test_the_launcher_sits_in_the_same_place_on_every_page(page: Page, web: WebS
         expect(Widget(page).launcher).to_be_visible()
         boxes.append(Widget(page).launcher.bounding_box())
     assert boxes[0] == boxes[1]
-
-
-def test_screenshots_of_the_demo_page(widget: Widget, page: Page):
-    widget.ask(QUESTION)
-    expect(widget.answers).to_have_count(1, timeout=30_000)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-demo.png"))
-    page.set_viewport_size({"width": 360, "height": 720})
-    page.screenshot(path=str(SCREENSHOTS / "widget-mobile.png"))
-    assert (SCREENSHOTS / "widget-demo.png").stat().st_size > 10_000
 
 
 def test_the_standalone_chat_page_is_a_full_window_chat(page: Page, web: WebServer):

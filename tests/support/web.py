@@ -9,7 +9,7 @@ from typing import Any, Dict, List
 
 from playwright.sync_api import Locator, Page
 
-from scripts.servers import ROOT
+from ops.paths import ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [

@@ -4,7 +4,7 @@ Registered in credentials.yml by its dotted path, `channels.teams.TeamsInput`; i
 name, so the webhook stays /webhooks/botframework/webhook and `channel: botframework` response
 variants apply. What it changes in Rasa 3.6's connector (see docs/teams.md):
 - nothing is fetched at start-up: the server starts without internet, and Microsoft's signing
-  keys are fetched on the first request (channels/teams_auth.py);
+  keys are fetched on the first request (channels/teams/auth.py);
 - tokens are checked in full (issuer, audience, expiry, signature, service URL, endorsement);
   anything that cannot be verified gets 401, never a 5xx;
 - the token URL is the tenant's (single-tenant bots), the metadata and token URLs can be
@@ -13,7 +13,7 @@ variants apply. What it changes in Rasa 3.6's connector (see docs/teams.md):
   `<at>` mentions are removed before the guard and NLU see the text;
 - a malformed or unexpected activity gets 400 or 200 and is not processed; the same
   activity delivered twice (Teams retries slow replies) is answered once;
-- replies are rendered for Teams from the one reply contract (channels/teams_cards.py).
+- replies are rendered for Teams from the one reply contract (channels/teams/cards.py).
 
 Settings (environment): MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD (in credentials.yml),
 MICROSOFT_APP_TENANT_ID (single-tenant; unset: the multi-tenant botframework.com tenant),
@@ -23,16 +23,11 @@ BOTFRAMEWORK_OPENID_URL and BOTFRAMEWORK_TOKEN_URL (overrides, e.g. a local fake
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
-import html
 import json
 import logging
 import os
-import re
-from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from urllib.parse import quote
 
 import aiohttp
@@ -42,15 +37,16 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.guard import Guard, json_object
-from channels.teams_auth import BotToken, Forbidden, SigningKeys, Unauthorized, http_session
-from channels.teams_cards import activity_for
+from channels.guard import GuardedInput
+from channels.recent import Recent
+from channels.teams.activity import message_from, problem, pseudonym
+from channels.teams.auth import BotToken, Forbidden, SigningKeys, Unauthorized, http_session
+from channels.teams.cards import activity_for
 
 logger = logging.getLogger(__name__)
 
 OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 MULTI_TENANT = "botframework.com"
-MENTION = re.compile(r"<at\b[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 REMEMBERED_ACTIVITIES = 2000
 
 
@@ -83,54 +79,8 @@ class TeamsSettings:
         )
 
 
-def pseudonym(user_id: str, secret: str) -> str:
-    """The conversation id Rasa stores for a Teams user: a keyed hash of their Teams id, so
-    the tracker store holds no identifier that links a conversation to a member of staff."""
-    digest = hmac.new(secret.encode(), user_id.encode(), hashlib.sha256).hexdigest()
-    return f"teams-{digest[:32]}"
-
-
-def user_text(activity: Dict[str, Any]) -> str:
-    """The typed text without `<at>Bot</at>` mentions (channel and group chats) or HTML
-    entities, on one line."""
-    text = MENTION.sub(" ", activity.get("text") or "")
-    return " ".join(html.unescape(text).split())
-
-
-def submitted_value(activity: Dict[str, Any]) -> Dict[str, Any]:
-    """The `value` a card button carries (an object, or the JSON string Teams may pass on)."""
-    return json_object(activity.get("value"))
-
-
-def message_from(activity: Dict[str, Any]) -> Tuple[str, Dict[str, Any]]:
-    """The text for NLU and the metadata for the guard from a message activity: typed text,
-    or the payload of the card button pressed (a bare card submit has empty text)."""
-    value = submitted_value(activity)
-    payload = value.get("payload") if isinstance(value.get("payload"), str) else ""
-    metadata: Dict[str, Any] = {}
-    if isinstance(value.get("feedback"), dict):
-        metadata["feedback"] = value["feedback"]
-    if isinstance(activity.get("locale"), str):
-        metadata["locale"] = activity["locale"]
-    return user_text(activity) or payload, metadata
-
-
-def _problem(activity: Dict[str, Any]) -> Optional[str]:
-    """What a message activity lacks to be answered, or None."""
-    for key in ("from", "recipient", "conversation"):
-        if not isinstance(activity.get(key), dict) or not isinstance(activity[key].get("id"), str):
-            return f'"{key}.id" is missing'
-    if not isinstance(activity.get("serviceUrl"), str) or not activity["serviceUrl"].startswith(
-        ("https://", "http://")
-    ):
-        return '"serviceUrl" is missing'
-    if activity.get("text") is not None and not isinstance(activity["text"], str):
-        return '"text" must be a string'
-    return None
-
-
 class TeamsOutput(BotFramework):
-    """Replies to one Teams activity: rendered by channels/teams_cards.py, posted with aiohttp
+    """Replies to one Teams activity: rendered by channels/teams/cards.py, posted with aiohttp
     to the activity's serviceUrl with the bot's token."""
 
     def __init__(self, activity: Dict[str, Any], token: BotToken) -> None:
@@ -175,7 +125,7 @@ class TeamsOutput(BotFramework):
             logger.error(f"teams.reply.failed: {type(error).__name__}")
 
 
-class TeamsInput(BotFrameworkInput):
+class TeamsInput(GuardedInput, BotFrameworkInput):
     """Rasa's Bot Framework input channel, made safe and usable for Teams (module docstring)."""
 
     @classmethod
@@ -191,21 +141,15 @@ class TeamsInput(BotFrameworkInput):
         self.app_password = settings.app_password
         self.signing_keys = SigningKeys(settings.openid_metadata_url)
         self.token = BotToken(settings.token_url, settings.app_id, settings.app_password)
-        self.seen: "OrderedDict[str, None]" = OrderedDict()
+        self.seen: Recent[None] = Recent(REMEMBERED_ACTIVITIES)
 
     def _first_delivery(self, activity: Dict[str, Any]) -> bool:
         if activity.get("id") is None:
             return True
-        key = f"{activity['conversation']['id']}|{activity['id']}"
-        if key in self.seen:
-            return False
-        self.seen[key] = None
-        while len(self.seen) > REMEMBERED_ACTIVITIES:
-            self.seen.popitem(last=False)
-        return True
+        return self.seen.first_time(f"{activity['conversation']['id']}|{activity['id']}")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        guarded = Guard().wrap(on_new_message)
+        guarded = self.guarded(on_new_message)
         webhook = Blueprint("botframework_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -231,9 +175,9 @@ class TeamsInput(BotFrameworkInput):
                 return response.text("The body must be a JSON object.", status=400)
             if activity.get("type") != "message":
                 return response.text("ignored")  # conversationUpdate, typing, reactions, ...
-            problem = _problem(activity)
-            if problem:
-                return response.text(f"Not a message activity: {problem}.", status=400)
+            lacking = problem(activity)
+            if lacking:
+                return response.text(f"Not a message activity: {lacking}.", status=400)
             try:
                 verified.check_activity(activity)
             except Forbidden as reason:

@@ -23,7 +23,8 @@ from typing import Dict, List
 
 import yaml
 
-from scripts.servers import BIN, DEFAULT_MODEL, ROOT, Servers, endpoints_in, free_port
+from ops.paths import BIN, DEFAULT_MODEL, ROOT
+from ops.servers import Servers, endpoints_in, free_port
 
 LOCUST = ROOT / ".venv-bench" / "bin" / "locust"
 REPORT = ROOT / "docs" / "benchmarks.md"

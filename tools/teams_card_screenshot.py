@@ -2,8 +2,8 @@
 Adaptive Cards JavaScript renderer in headless Chromium with a Teams-like light theme.
 
 The card comes from the same code as in Teams: actions/replies.py builds the reply, the
-domain's `botframework` wording is filled in, and channels/teams_cards.py renders it. Needs
-the renderer (`cd teams && npm ci`) and Chromium. Usage: python -m scripts.teams_card_screenshot
+domain's `botframework` wording is filled in, and channels/teams/cards.py renders it. Needs
+the renderer (`cd teams && npm ci`) and Chromium. Usage: python -m tools.teams_card_screenshot
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any, Dict
 import yaml
 
 from actions import knowledge_base, replies, settings
-from channels.teams_cards import activity_for
-from scripts.servers import ROOT
+from channels.teams.cards import activity_for
+from ops.paths import ROOT
 
 TOPIC = "professional_boundaries"
 OUT = ROOT / "docs" / "teams-card.png"

@@ -13,7 +13,7 @@ Buttons are `Action.Submit` with `msteams.type = messageBack`, which Teams needs
 clickable (Rasa's own connector sends bare `{title, payload}` buttons, which Teams shows but
 ignores). Pressing one sends the payload as the message text, shows the button title in the
 chat, and carries `{"payload": ..., "feedback": ...}` as the activity's `value`, which
-channels/teams.py reads back.
+channels/teams/channel.py reads back.
 """
 
 from __future__ import annotations

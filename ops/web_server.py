@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Dict, Optional
 from urllib.parse import urlsplit
 
-from scripts.servers import ROOT
+from ops.paths import ROOT
 
 WEB = ROOT / "web"
 SOCKET_IO_CLIENT = ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.esm.min.js"

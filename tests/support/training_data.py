@@ -5,13 +5,13 @@ from __future__ import annotations
 import ast
 import re
 from collections import defaultdict
-from pathlib import Path
 from typing import Dict, Iterable, List, Set, Tuple
 from urllib.parse import urlsplit
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from ops.paths import ROOT
+
 EVALUATION_DIR = ROOT / "tests" / "evaluation"
 SHINGLE_WORDS = 3
 NEAR_DUPLICATE = 0.5  # Jaccard similarity of word trigrams

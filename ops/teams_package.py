@@ -20,7 +20,7 @@ from typing import Any, Dict, List
 import yaml
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from scripts.servers import ROOT
+from ops.paths import ROOT
 
 MANIFEST_VERSION = "1.22"
 SCHEMA_URL = f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}/MicrosoftTeams.schema.json"

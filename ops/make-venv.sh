@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Create the virtual environment with Python 3.10 (Rasa 3.6 refuses 3.11+) and install the
-# pinned dependencies. Usage: scripts/make-venv.sh VENV_DIR
+# pinned dependencies. Usage: ops/make-venv.sh VENV_DIR
 set -euo pipefail
 venv=${1:-.venv}
 

@@ -1,12 +1,12 @@
-"""The runtime fix in channels/rasa_fixes.py: action server replies are validated exactly as
-Rasa validates them, only without rebuilding the validator each time."""
+"""The runtime patch in channels/rasa_patches.py: action server replies are validated exactly
+as Rasa validates them, only without rebuilding the validator each time."""
 
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-import channels  # noqa: F401  (applies the fix, as loading a project channel does)
-from channels.rasa_fixes import _validate_action_result
+from channels.guard import the_guard
+from channels.rasa_patches import _validate_action_result
 
 REPLIES = [
     {
@@ -22,7 +22,9 @@ REPLIES = [
 ]
 
 
-def test_the_fix_is_installed():
+def test_the_patch_is_installed_with_the_guard():
+    the_guard()  # as the first project channel does when the server builds it
+
     assert RemoteAction._validate_action_result is _validate_action_result
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from scripts.servers import ROOT
+from ops.paths import ROOT
 
 TEAMS_CHANNEL = "channels.teams.TeamsInput"
 TEAMS_ENTRY = f"""
-# Microsoft Teams (channels/teams.py), added by scripts/teams_credentials.py because
+# Microsoft Teams (channels/teams/channel.py), added by ops/teams_credentials.py because
 # MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD are set. Webhook: /webhooks/botframework/webhook.
 {TEAMS_CHANNEL}:
   app_id: ${{MICROSOFT_APP_ID}}

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from scripts.bench import write_keeping_notes
-from scripts.servers import BIN, ROOT
+from ops.paths import BIN, ROOT
+from tools.bench import write_keeping_notes
 
 OUT = ROOT / "results" / "crossval"
 REPORT = ROOT / "docs" / "crossval.md"

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
 
-from scripts.servers import BIN, ROOT, Servers, StartError
-from scripts.teams_credentials import credentials_for_run
-from scripts.web_server import WebServer, missing_files
+from ops import settings
+from ops.paths import BIN, ROOT
+from ops.servers import Servers, StartError
+from ops.teams_credentials import credentials_for_run
+from ops.web_server import WebServer, missing_files
 
 EXAMPLE_QUESTION = "Can I accept a friend request from a patient?"
 
@@ -35,7 +36,7 @@ Press Ctrl-C to stop both servers.
 
 def _web_origins(host: str, port: int) -> list:
     origins = {f"http://{host}:{port}", f"http://localhost:{port}", f"http://127.0.0.1:{port}"}
-    return sorted(origins | set(os.getenv("GUIDANCE_CORS_ORIGINS", "").split()))
+    return sorted(origins | set(settings.CORS_ORIGINS))
 
 
 def serve() -> int:
@@ -44,7 +45,7 @@ def serve() -> int:
             f"the chat window's files are missing ({', '.join(missing_files())}): "
             "run `make run` (it installs them with npm)"
         )
-    host, port = "127.0.0.1", int(os.getenv("WEB_PORT", "8080"))
+    host, port = "127.0.0.1", settings.WEB_PORT
     servers = Servers(cors_origins=_web_origins(host, port), credentials=credentials_for_run())
     try:
         web = WebServer(host, port, rasa_url=servers.rasa_url)

@@ -20,9 +20,10 @@ from typing import Dict
 
 import yaml
 
-from scripts.bench import _rss_mb, write_keeping_notes
-from scripts.evaluate import REAL_TEST, WRITTEN_TEST, run
-from scripts.servers import BIN, ROOT, Servers, free_port
+from ops.paths import BIN, ROOT
+from ops.servers import Servers, free_port
+from tools.bench import _rss_mb, write_keeping_notes
+from tools.evaluate import REAL_TEST, WRITTEN_TEST, run
 
 REPORT = ROOT / "docs" / "pipelines.md"
 CLASSIFIER = "components.topic_classifier.BlendedTopicClassifier"

@@ -7,7 +7,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tarfile
 import tempfile
 import time
@@ -18,9 +17,9 @@ from typing import IO, List, Optional
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-DEFAULT_MODEL = ROOT / "models" / "guidance-assistant.tar.gz"
+from ops import settings
+from ops.paths import BIN, DEFAULT_MODEL, ROOT
+
 START_TIMEOUT_S = 180
 
 
@@ -62,14 +61,11 @@ class Servers:
 
     model: Path = DEFAULT_MODEL
     host: str = "127.0.0.1"
-    rasa_port: int = int(os.getenv("RASA_PORT", "5005"))
-    action_port: int = int(os.getenv("ACTION_PORT", "5055"))
-    endpoints: str = os.getenv("ENDPOINTS", "endpoints.yml")
+    rasa_port: int = settings.RASA_PORT
+    action_port: int = settings.ACTION_PORT
+    endpoints: str = settings.ENDPOINTS
     credentials: str = "credentials.yml"
-    # Origins whose pages may talk to the Rasa server (the chat window on the intranet).
-    cors_origins: List[str] = field(
-        default_factory=lambda: os.getenv("GUIDANCE_CORS_ORIGINS", "").split()
-    )
+    cors_origins: List[str] = field(default_factory=lambda: list(settings.CORS_ORIGINS))
     extra_environment: dict = field(default_factory=dict)
     log: Optional[IO[str]] = None  # None: inherit the terminal
     start_rasa: bool = True
@@ -101,14 +97,6 @@ class Servers:
         path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
         return str(path)
 
-    def stored_senders(self) -> set:
-        """The conversation ids in the SQLite tracker store (for tests and support)."""
-        import sqlite3
-
-        store = yaml.safe_load(self.endpoints_path.read_text())["tracker_store"]
-        with sqlite3.connect(ROOT / store["db"]) as connection:
-            return {row[0] for row in connection.execute("SELECT DISTINCT sender_id FROM events")}
-
     @property
     def rest_webhook(self) -> str:
         return f"{self.rasa_url}/webhooks/rest/webhook"
@@ -120,10 +108,8 @@ class Servers:
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SANIC_HOST": self.host,  # the action server listens on all interfaces without it
-            # Bodies above this get 413; a question needs far less (messages are cut at 5,000).
-            "SANIC_REQUEST_MAX_SIZE": os.getenv("SANIC_REQUEST_MAX_SIZE", "1000000"),
-            # Open chat windows hold long-polls: don't wait 15 s for them when stopping.
-            "SANIC_GRACEFUL_SHUTDOWN_TIMEOUT": os.getenv("SANIC_GRACEFUL_SHUTDOWN_TIMEOUT", "3"),
+            "SANIC_REQUEST_MAX_SIZE": settings.SANIC_REQUEST_MAX_SIZE,
+            "SANIC_GRACEFUL_SHUTDOWN_TIMEOUT": settings.SANIC_GRACEFUL_SHUTDOWN_TIMEOUT,
             **self.extra_environment,
         }
 

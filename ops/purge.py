@@ -12,9 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from scripts.servers import ROOT
-
-DEFAULT_RETENTION_DAYS = float(os.getenv("GUIDANCE_RETENTION_DAYS", "30"))
+from ops import settings
+from ops.paths import ROOT
 
 
 def purge(endpoints: Path, older_than: float) -> int:
@@ -47,12 +46,10 @@ def main() -> int:
     parser.add_argument(
         "--days",
         type=float,
-        default=DEFAULT_RETENTION_DAYS,
+        default=settings.RETENTION_DAYS,
         help="retention in days (default GUIDANCE_RETENTION_DAYS or 30)",
     )
-    parser.add_argument(
-        "--endpoints", type=Path, default=Path(os.getenv("ENDPOINTS", "endpoints.yml"))
-    )
+    parser.add_argument("--endpoints", type=Path, default=Path(settings.ENDPOINTS))
     args = parser.parse_args()
     os.chdir(ROOT)  # the SQLite path in endpoints.yml is relative to the project
     removed = purge(args.endpoints, time.time() - args.days * 86400)

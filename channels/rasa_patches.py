@@ -1,4 +1,4 @@
-"""One runtime fix to Rasa 3.6, applied when the project's channels load (channels/__init__.py).
+"""One runtime patch to Rasa 3.6, applied with the guard (channels/guard.py, the_guard()).
 
 Rasa checks every action server reply against its JSON schema with `jsonschema.validate`, which
 first re-checks the (large, fixed) schema itself against the JSON Schema meta-schema and builds

@@ -21,8 +21,9 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import yaml
 
-from scripts.chat_client import Reply, send
-from scripts.servers import ROOT, Servers, free_port
+from ops.paths import ROOT
+from ops.servers import Servers, free_port
+from tools.chat_client import Reply, send
 
 EVALUATION_DIR = ROOT / "tests" / "evaluation"
 REAL_TEST = EVALUATION_DIR / "real" / "test.yml"
@@ -313,7 +314,7 @@ def main() -> int:
         failed += [f"{name}: {f}" for f in result.failed_gates(GATES[name])]
     if not args.no_report:
         text = report(results["real"], results["written"], "make evaluate")
-        from scripts.bench import write_keeping_notes
+        from tools.bench import write_keeping_notes
 
         write_keeping_notes(REPORT, text)
         print(f"written: {REPORT.relative_to(ROOT)}")

@@ -26,8 +26,8 @@ from actions import knowledge_base, settings
 from actions.triage import ANSWER, CLARIFY, FALLBACK_INTENT, Thresholds, decide
 from components.sentence_encoder import SentenceEmbeddingFeaturizer
 from components.topic_classifier import BlendedTopicClassifier, blend, diet_ranking
-from scripts.evaluate import REAL_TUNE, WRITTEN_DEV, Question, read_set
-from scripts.servers import DEFAULT_MODEL
+from ops.paths import DEFAULT_MODEL
+from tools.evaluate import REAL_TUNE, WRITTEN_DEV, Question, read_set
 
 WEIGHTS = [
     {"diet": d, "embedding": e, "words": w}

@@ -9,11 +9,10 @@ from typing import Dict, List, Tuple
 
 import yaml
 
-from channels.redaction import redact
+from ops.paths import ROOT
+from privacy.redaction import redact
 
-CORPORA = {
-    path.stem: path for path in (Path(__file__).resolve().parent / "redaction").glob("*.yml")
-}
+CORPORA = {path.stem: path for path in (ROOT / "tests" / "redaction").glob("*.yml")}
 TYPES = ("NHS_NUMBER", "HOSPITAL_NUMBER", "DATE", "POSTCODE", "PHONE", "EMAIL", "NAME")
 
 

@@ -1,0 +1,16 @@
+"""How the operators' commands run the assistant, read from the environment in one place
+(docs/reference/configuration.md lists them all)."""
+
+import os
+
+RASA_PORT = int(os.getenv("RASA_PORT", "5005"))
+ACTION_PORT = int(os.getenv("ACTION_PORT", "5055"))
+WEB_PORT = int(os.getenv("WEB_PORT", "8080"))
+ENDPOINTS = os.getenv("ENDPOINTS", "endpoints.yml")
+# Origins whose pages may talk to the Rasa server (the chat window on the intranet).
+CORS_ORIGINS = os.getenv("GUIDANCE_CORS_ORIGINS", "").split()
+# Bodies above this get 413; a question needs far less (messages are cut at 5,000 characters).
+SANIC_REQUEST_MAX_SIZE = os.getenv("SANIC_REQUEST_MAX_SIZE", "1000000")
+# Open chat windows hold long-polls: don't wait 15 s for them when stopping.
+SANIC_GRACEFUL_SHUTDOWN_TIMEOUT = os.getenv("SANIC_GRACEFUL_SHUTDOWN_TIMEOUT", "3")
+RETENTION_DAYS = float(os.getenv("GUIDANCE_RETENTION_DAYS", "30"))
