@@ -12,6 +12,9 @@ import sys
 import time
 from pathlib import Path
 
+from sqlalchemy import func, text
+from sqlalchemy.engine import Engine
+
 from ops import settings
 from ops.paths import ROOT
 
@@ -20,13 +23,15 @@ def purge(endpoints: Path, older_than: float) -> int:
     """Delete every conversation with no event after `older_than` (Unix time); return how many."""
     from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
     from rasa.utils.endpoints import read_endpoint_config
-    from sqlalchemy import func
 
     store = TrackerStore.create(read_endpoint_config(str(endpoints), "tracker_store"))
     if not isinstance(store, SQLTrackerStore):
         raise SystemExit(f"{endpoints}: `make purge` needs the SQL tracker store")
     Event = store.SQLEvent
+    sqlite = store.engine.dialect.name == "sqlite"
     with store.session_scope() as session:
+        if sqlite:  # freed pages are zeroed, not left holding the deleted text
+            session.execute(text("PRAGMA secure_delete = ON"))
         stale = [
             sender
             for (sender,) in session.query(Event.sender_id)
@@ -38,7 +43,16 @@ def purge(endpoints: Path, older_than: float) -> int:
                 synchronize_session=False
             )
         session.commit()
+    if sqlite and stale:
+        _vacuum(store.engine)
     return len(stale)
+
+
+def _vacuum(engine: Engine) -> None:
+    """Rebuild the SQLite file from its live rows only: nothing deleted survives in it, even in
+    pages freed before secure_delete was on (PostgreSQL: docs/privacy.md, "Erasure")."""
+    with engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM"))
 
 
 def main() -> int:

@@ -25,6 +25,8 @@ import jwt
 from jwt.algorithms import RSAAlgorithm
 
 logger = logging.getLogger(__name__)
+# What a call to Microsoft can fail with: network, timeout, or an answer of the wrong shape.
+REMOTE_FAILURES = (aiohttp.ClientError, asyncio.TimeoutError, ValueError, KeyError, TypeError)
 
 BOT_FRAMEWORK_ISSUER = "https://api.botframework.com"
 BOT_FRAMEWORK_SCOPE = "https://api.botframework.com/.default"
@@ -95,13 +97,7 @@ class SigningKeys:
                 metadata = await _get_json(session, self.openid_metadata_url)
                 jwks = await _get_json(session, metadata["jwks_uri"])
             keys = {key["kid"]: key for key in jwks["keys"] if key.get("kid")}
-        except (
-            aiohttp.ClientError,
-            asyncio.TimeoutError,
-            ValueError,
-            KeyError,
-            TypeError,
-        ) as error:
+        except REMOTE_FAILURES as error:
             logger.warning(f"teams.keys.unavailable: {type(error).__name__}")
             return
         self.keys, self.fetched_at = keys, time.monotonic()
@@ -170,13 +166,7 @@ class BotToken:
                     token = await response.json(content_type=None)
             self.value = str(token["access_token"])
             self.expires_at = time.monotonic() + max(int(token.get("expires_in", 3600)) - 300, 60)
-        except (
-            aiohttp.ClientError,
-            asyncio.TimeoutError,
-            ValueError,
-            KeyError,
-            TypeError,
-        ) as error:
+        except REMOTE_FAILURES as error:
             self.value = None
             logger.error(f"teams.token.unavailable: {type(error).__name__}")
 
