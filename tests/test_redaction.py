@@ -7,7 +7,7 @@ author without sight of the rules, so its first-run figures (docs/privacy.md) ar
 import pytest
 
 from privacy.redaction import nhs_number_is_valid, redact
-from tests.support.redaction_metrics import CORPORA, TYPES, score, table
+from tests.support.redaction_metrics import CORPORA, TYPES, format_table, score, table
 
 RECALL_GATES = {
     "NHS_NUMBER": 0.95,
@@ -22,7 +22,7 @@ RECALL_GATES = {
 @pytest.fixture(scope="module", params=sorted(CORPORA))
 def scores(request):
     result = score(CORPORA[request.param])
-    print(f"\n{request.param}\n" + table(result))
+    print(f"\n{request.param}\n" + table(result) + "\n" + format_table(CORPORA[request.param]))
     return result
 
 
