@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, List, Tuple
@@ -44,8 +45,14 @@ def _words(name: str) -> frozenset:
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
-# NHS number: 3-3-4 digits, spaces or dashes optional; valid only with its check digit.
-NHS_NUMBER = re.compile(r"(?<![\d+])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
+# NHS number: 3-3-4 digits (separators optional) or 4-3-3, separated by runs of spaces or a
+# dash, dot or slash; or ten single digits spaced out (not the tail of a longer run). Valid
+# only with its check digit.
+_SEP = r"(?:[ \t]*[-./][ \t]*|[ \t]+)"
+NHS_NUMBER = re.compile(
+    rf"(?<![\d+])(?:\d{{3}}{_SEP}?\d{{3}}{_SEP}?\d{{4}}|\d{{4}}{_SEP}\d{{3}}{_SEP}\d{{3}})(?!\d)"
+    r"|(?<![\d+][ \t])(?<![\d+])\d(?:[ \t]\d){9}(?![ \t]?\d)"
+)
 
 
 def nhs_number_is_valid(digits: str) -> bool:
@@ -61,17 +68,19 @@ def nhs_number_is_valid(digits: str) -> bool:
 
 def _nhs_numbers(text: str) -> Iterator[Finding]:
     for match in NHS_NUMBER.finditer(text):
-        if nhs_number_is_valid("".join(match.groups())):
+        if nhs_number_is_valid(re.sub(r"\D", "", match.group())):
             yield Finding("NHS_NUMBER", match.start(), match.end())
 
 
+# "MRN", "hospital no", "hospital ID no", "medical record number", "case note no", ...
+_NUMBER_WORD = r"(?:id(?:entifier)?|no|num|number)\b\.?"
 HOSPITAL_CUE = re.compile(
-    r"\b(?:mrn|hospital\s*(?:no|num|number)|hosp\.?\s*(?:no|num|number)|unit\s*(?:no|number)"
-    r"|pas\s*(?:no|number)|patient\s*(?:id|no|number)|case\s*(?:no|number)|k\s*number)"
-    r"\.?\s*(?:is\s*)?[:#=-]?\s*([a-z]{0,4}-?\d[\da-z]{4,11})\b",
+    r"\b(?:mrn|(?:medical\s+records?|hospital|hosp|unit|pas|patient|pt|case(?:\s+notes?)?|k)"
+    rf"\.?\s*{_NUMBER_WORD})(?:\s*{_NUMBER_WORD})?"
+    r"\s*(?:is\s*)?[:#=-]?\s*([a-z]{0,4}-?\d[\da-z]{4,11})\b",
     re.IGNORECASE,
 )
-TRUST_STYLE_NUMBER = re.compile(r"\b[A-Z]{3}\d{6}\b")
+TRUST_STYLE_NUMBER = re.compile(r"\b[A-Z]{3}\d{6}\b", re.IGNORECASE)
 
 
 def _hospital_numbers(text: str) -> Iterator[Finding]:
@@ -95,6 +104,8 @@ def _phones(text: str) -> Iterator[Finding]:
     for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=Leniency.POSSIBLE):
         raw = match.raw_string.lstrip("(")
         digits = re.sub(r"\D", "", raw)
+        if raw.startswith("00"):  # dialled from abroad: 0044 is +44
+            raw, digits = "+" + raw[2:], digits[2:]
         uk_shaped = (raw.startswith("0") and len(digits) in (10, 11)) or (
             raw.startswith("+") and 11 <= len(digits) <= 13
         )
@@ -110,7 +121,7 @@ POSTCODE_AREAS = (
 ).split()
 POSTCODE = re.compile(
     r"\b(" + "|".join(sorted(POSTCODE_AREAS, key=len, reverse=True)) + r")"
-    r"(\d[A-Z\d]?) ?(\d[ABD-HJLNP-UW-Z]{2})\b",
+    r"(\d[A-Z\d]?)[ \t]*(\d[ABD-HJLNP-UW-Z]{2})\b",
     re.IGNORECASE,
 )
 
@@ -124,7 +135,22 @@ MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
+ROMAN_MONTH = r"(?:xi{0,2}|i[vx]|vi{0,3}|i{1,3})"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_UNIT = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TEEN = r"(?:ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen)"
+_ORDINAL = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+DAY_WORDS = (  # first .. thirty-first
+    rf"(?:(?:twenty[\s-]?)?{_ORDINAL}|thirty[\s-]?first|tenth|eleventh|twelfth"
+    r"|(?:thir|four|fif|six|seven|eigh|nine)teenth|twentieth|thirtieth)"
+)
+_TENS = rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]?{_UNIT})?)"
+YEAR_WORDS = (  # nineteen sixty-one, nineteen oh five, two thousand and five, twenty twenty
+    rf"(?:(?:nineteen|twenty)\s+(?:{_TENS}|{_TEEN}|oh[\s-]?{_UNIT}|hundred)"
+    rf"|two\s+thousand(?:(?:\s+and)?\s+(?:{_TENS}|{_TEEN}|{_UNIT}))?)"
+)
+YEAR = rf"(?:\d{{4}}|'?\d{{2}}|{YEAR_WORDS})"
+BIRTH_CUE = r"(?:\bd\.?o\.?b\.?|\bborn(?:\s+on)?|\bdate\s+of\s+birth)\s*(?:is\s+)?[:=-]?\s*"
 DATES = [
     # 12/03/1961, 12-03-61; with full stops only with a four-digit year or two-digit parts
     # throughout (18.06.24), since 3.6.21 is a version number
@@ -134,22 +160,59 @@ DATES = [
     re.compile(r"(?<![\d.])(?:[12]\d|3[01]|0?[1-9])\.(?:1[0-2]|0?[1-9])\.\d{4}(?![\d.])"),
     re.compile(r"(?<![\d.])(?:[12]\d|3[01]|0[1-9])\.(?:1[0-2]|0[1-9])\.\d{2}(?![\d.])"),
     re.compile(r"(?<![\d-])(?:19|20)\d{2}-(?:1[0-2]|0[1-9])-(?:[12]\d|3[01]|0[1-9])(?![\d-])"),
-    # any dotted date once a birth cue says it is one: "dob 2.9.71"
+    # 12/iii/1961, 12.III.61
     re.compile(
-        r"(?:\bd\.?o\.?b\.?|\bborn(?:\s+on)?|\bdate\s+of\s+birth)\s*(?:is\s+)?[:=-]?\s*"
-        r"(?P<date>(?:[12]\d|3[01]|0?[1-9])\.(?:1[0-2]|0?[1-9])\.(?:\d{4}|\d{2}))(?![\d.])",
+        rf"(?<![\d.])(?:[12]\d|3[01]|0?[1-9])([/.-]){ROMAN_MONTH}\1"
+        r"(?:\d{4}|\d{2})(?!\d|[/.]\d)",
         re.I,
     ),
-    re.compile(rf"\b{DAY}\s+(?:of\s+)?{MONTH}(?:,?\s+(?:\d{{4}}|'?\d{{2}})(?!\d))?(?![a-z])", re.I),
+    # any dotted or spaced date once a birth cue says it is one: "dob 2.9.71", "dob 12 03 1961"
+    re.compile(
+        BIRTH_CUE + r"(?P<date>(?:[12]\d|3[01]|0?[1-9])(?P<sep>[. ])(?:1[0-2]|0?[1-9])(?P=sep)"
+        r"(?:\d{4}|\d{2}))(?![\d.])",
+        re.I,
+    ),
+    re.compile(rf"\b{DAY}\s+(?:of\s+)?{MONTH}(?:,?\s+{YEAR}(?!\d))?(?![a-z])", re.I),
     re.compile(rf"\b{MONTH}\s+{DAY}(?![\d:])(?:,?\s+\d{{4}}(?!\d))?(?![a-z])", re.I),
+    # in words, with "of" or a year, as "the second march" is not a date
+    re.compile(
+        rf"\b{DAY_WORDS}\s+(?:of\s+{MONTH}(?:,?\s+{YEAR})?|{MONTH},?\s+{YEAR})(?![a-z])", re.I
+    ),
+]
+# Digits without separators are a date only if they make one (12031961); six of them (120361)
+# only after a birth cue, since six-digit references are common.
+COMPACT_DATES = [
+    re.compile(r"(?<![\d./-])\b(?P<d>\d\d)(?P<m>\d\d)(?P<y>(?:19|20)\d\d)\b(?![./-]\d)"),
+    re.compile(BIRTH_CUE + r"(?P<d>\d\d)(?P<m>\d\d)(?P<y>\d{4}|\d\d)\b(?![./-]\d)", re.I),
 ]
 
 
-def _dates(text: str) -> Iterator[Finding]:
+def _is_date(day: str, month: str, year: str) -> bool:
+    try:  # a two-digit year is read as 20yy, so that 29 February 2000 stays a date
+        date(int(year) if len(year) == 4 else 2000 + int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
+
+
+# "release 12.11.61" is a version whatever it looks like
+VERSION_CUE = re.compile(r"\b(?:v|version|release|build)\.?\s*$", re.I)
+
+
+def _date_spans(text: str) -> Iterator[Tuple[int, int]]:
     for pattern in DATES:
         for match in pattern.finditer(text):
-            span = "date" if "date" in pattern.groupindex else 0
-            yield Finding("DATE", match.start(span), match.end(span))
+            yield match.span("date" if "date" in pattern.groupindex else 0)
+    for pattern in COMPACT_DATES:
+        for match in pattern.finditer(text):
+            if _is_date(*match.group("d", "m", "y")):
+                yield match.start("d"), match.end("y")
+
+
+def _dates(text: str) -> Iterator[Finding]:
+    for start, end in _date_spans(text):
+        if not VERSION_CUE.search(text, 0, start):
+            yield Finding("DATE", start, end)
 
 
 TITLE = r"(?:mr|mrs|ms|miss|mx|dr|prof|professor)\.?"
@@ -198,7 +261,9 @@ def _names(text: str) -> Iterator[Finding]:
         yield Finding("NAME", start, end)
 
 
-RECOGNISERS = (_emails, _nhs_numbers, _hospital_numbers, _phones, _postcodes, _dates, _names)
+# Phones before NHS numbers: "+44 7700 900 000" is a phone whose last ten digits may pass the
+# NHS check; a phone number needs a leading 0, + or 00, which NHS numbers do not have.
+RECOGNISERS = (_emails, _phones, _nhs_numbers, _hospital_numbers, _postcodes, _dates, _names)
 
 
 def _non_overlapping(findings: Iterable[Finding]) -> List[Finding]:
@@ -211,7 +276,12 @@ def _non_overlapping(findings: Iterable[Finding]) -> List[Finding]:
 
 def redact(text: str) -> Redaction:
     """Replace every identifier found with a typed placeholder such as [NHS_NUMBER]."""
-    findings = _non_overlapping(f for recognise in RECOGNISERS for f in recognise(text))
+    # Longest first within a recogniser: "fifth of June 3 pts" yields "fifth of June", not "June 3"
+    findings = _non_overlapping(
+        f
+        for recognise in RECOGNISERS
+        for f in sorted(recognise(text), key=lambda f: f.start - f.end)
+    )
     parts, position = [], 0
     for finding in findings:
         parts += [text[position : finding.start], f"[{finding.type}]"]

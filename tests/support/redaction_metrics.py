@@ -40,14 +40,21 @@ def _spans(text: str, identifier: str) -> Tuple[int, int]:
     return start, start + len(identifier)
 
 
-def score(corpus: Path) -> Dict[str, Scores]:
+def _cases(corpus: Path) -> List[dict]:
+    return yaml.safe_load(corpus.read_text(encoding="utf-8"))["cases"]
+
+
+def score(corpus: Path, by: str = "type") -> Dict[str, Scores]:
     """An expected identifier is found when a finding covers it entirely (a finding may be a
-    little wider); a finding that covers no expected identifier is a false alarm."""
+    little wider); a finding that covers no expected identifier is a false alarm.
+
+    by="format" groups the identifiers by their optional `format` label instead of their type
+    (false alarms then go under the finding's type)."""
     scores: Dict[str, Scores] = defaultdict(Scores)
-    for case in yaml.safe_load(corpus.read_text(encoding="utf-8"))["cases"]:
+    for case in _cases(corpus):
         text = case["text"]
         findings = redact(text).findings
-        expected = [(i["type"], *_spans(text, i["text"])) for i in case["identifiers"] or []]
+        expected = [(i.get(by, "-"), *_spans(text, i["text"])) for i in case["identifiers"] or []]
         for kind, start, end in expected:
             covered = any(f.start <= start and f.end >= end for f in findings)
             if covered:
@@ -62,6 +69,30 @@ def score(corpus: Path) -> Dict[str, Scores]:
                     f"{text[finding.start : finding.end]!r} in {text!r}"
                 )
     return scores
+
+
+def negatives_kept(corpus: Path) -> Dict[str, Tuple[int, int]]:
+    """For each `negative` label on a message with no identifiers: (kept unchanged, messages)."""
+    kept: Dict[str, List[int]] = defaultdict(lambda: [0, 0])
+    for case in _cases(corpus):
+        if "negative" in case:
+            counts = kept[case["negative"]]
+            counts[0] += not redact(case["text"]).findings
+            counts[1] += 1
+    return {kind: (k, n) for kind, (k, n) in sorted(kept.items())}
+
+
+def format_table(corpus: Path) -> str:
+    """Recall per labelled format, and how many labelled negatives of each kind were kept."""
+    lines = ["format                        recall   found/expected"]
+    for name, s in sorted(score(corpus, by="format").items()):
+        expected = s.true_positives + s.false_negatives
+        if name != "-" and expected:
+            lines.append(f"{name:28}  {s.recall:6.3f}   {s.true_positives:5}/{expected}")
+    lines.append("negative kind                 kept/messages")
+    for kind, (k, n) in negatives_kept(corpus).items():
+        lines.append(f"{kind:28}  {k:4}/{n}")
+    return "\n".join(lines)
 
 
 def table(scores: Dict[str, Scores]) -> str:
