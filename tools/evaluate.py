@@ -170,6 +170,10 @@ class Results:
             "off_topic_declined": rate(off_topic, lambda o: o.declined),
             "off_topic_answered": rate(off_topic, lambda o: o.answered),
             "passage_right": rate(with_passage, lambda o: o.passage == o.question.passage),
+            # Of the labelled questions answered on an accepted topic: was it the passage?
+            "passage_right_when_correct": rate(
+                [o for o in with_passage if o.correct], lambda o: o.passage == o.question.passage
+            ),
             "follow_ups_right": rate(follow_ups, lambda o: o.first_choice in o.question.accepted),
             "reply_ms_median": 1000 * statistics.median(o.seconds for o in outcomes)
             if outcomes
