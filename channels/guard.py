@@ -9,7 +9,8 @@ The steps, in order:
 3. metadata: reduced to an allowlist of safe shapes (privacy/metadata.py);
 4. notice: when something was redacted, the channel gets the redacted text back, with a
    sentence saying why the first time in a conversation;
-5. handle: Rasa answers;
+5. handle: Rasa answers, within GUIDANCE_REPLY_DEADLINE_S (the action server within
+   GUIDANCE_ACTION_TIMEOUT_S, channels/rasa_patches.py);
 6. apology: if the bot could not reply (action server down, tracker store not writable), the
    user gets a short apology with a link to the guidance instead of silence, and the error is
    logged without the message text.
@@ -17,6 +18,7 @@ The steps, in order:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from functools import lru_cache
@@ -114,7 +116,9 @@ class Guard:
             counting = _Counting(channel)
             message.output_channel = counting
             try:
-                await handle(message)  # 5
+                await asyncio.wait_for(handle(message), settings.REPLY_DEADLINE_S)  # 5
+            except asyncio.TimeoutError:
+                logger.error(f"guard.message.timeout: no reply in {settings.REPLY_DEADLINE_S:g} s")
             except Exception as error:  # the server stays up and the user hears back
                 cause = getattr(error, "orig", None) or ""
                 logger.error(f"guard.message.failed: {type(error).__name__} {cause}".strip())
@@ -135,7 +139,15 @@ def the_guard() -> Guard:
 
 class GuardedInput:
     """Mix into an InputChannel (before it): its messages pass through the guard. A channel
-    that builds its own blueprint calls `self.guarded(on_new_message)` for its handler."""
+    that builds its own blueprint calls `self.guarded(on_new_message)` for its handler.
+
+    Rasa builds the channels from credentials.yml before it creates its web app, so that is
+    where Rasa's runtime patches (channels/rasa_patches.py) are applied: in time for the app."""
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> Any:
+        rasa_patches.apply()
+        return super().from_credentials(credentials)  # type: ignore[misc]
 
     def reply_channel(self, channel: OutputChannel) -> OutputChannel:
         """The output channel replies go through: Rasa's, unless a channel puts its own."""

@@ -1,19 +1,25 @@
 """Rasa's REST channel behind the guard (channels/guard.py), with its request checked, so a
-malformed request gets a 400 that says what is wrong instead of a 500 or an empty reply.
-The URL stays /webhooks/rest/webhook."""
+malformed request gets a 400 (a body that is not JSON: 415) that says what is wrong instead of
+a 500 or an empty reply. The sender id must be a plain id, and the input channel is always this
+one, whatever the client says. The URL stays /webhooks/rest/webhook."""
 
+import re
 from typing import Any, Dict, Optional, Text
 
 from rasa.core.channels.rest import RestInput
-from sanic.exceptions import InvalidUsage
+from sanic.exceptions import InvalidUsage, SanicException
 from sanic.request import Request
 
 from channels.guard import GuardedInput, prepare_text
 
 USAGE = 'Send a JSON object: {"sender": "<conversation id>", "message": "<your question>"}.'
+# A conversation id, not free text: no spaces, no markup, no newlines to forge log lines.
+SENDER = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 def _body(request: Request) -> Dict[Text, Any]:
+    if request.content_type.split(";")[0].strip().lower() != "application/json":
+        raise SanicException(f"Send Content-Type: application/json. {USAGE}", status_code=415)
     body = request.json  # Sanic answers 400 itself when the body is not JSON at all
     if not isinstance(body, dict):
         raise InvalidUsage(f"The request body must be a JSON object. {USAGE}")
@@ -33,6 +39,10 @@ class GuidanceRestInput(GuardedInput, RestInput):
         if not sender or not sender.strip():
             # Without it every client would share one conversation.
             raise InvalidUsage(f'"sender" is required. {USAGE}')
+        if not SENDER.fullmatch(sender):
+            raise InvalidUsage(
+                f'"sender" must be 1-128 letters, digits or . _ : - (a random conversation id). {USAGE}'
+            )
         return sender
 
     def _extract_message(self, req: Request) -> Optional[Text]:
@@ -40,7 +50,7 @@ class GuidanceRestInput(GuardedInput, RestInput):
         return prepare_text(_optional(req, "message", str))
 
     def _extract_input_channel(self, req: Request) -> Text:
-        return _optional(req, "input_channel", str) or self.name()
+        return self.name()  # set by the server: a client cannot pose as another channel
 
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
         return _optional(request, "metadata", dict)

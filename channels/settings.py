@@ -9,3 +9,9 @@ RATE_PER_MINUTE = float(os.getenv("GUIDANCE_RATE_PER_MINUTE", "30"))
 RATE_BURST = int(os.getenv("GUIDANCE_RATE_BURST", "10"))
 # How many recent conversations the rate limit and the once-per-conversation notice remember.
 TRACKED_SENDERS = int(os.getenv("GUIDANCE_TRACKED_SENDERS", "10000"))
+# A stopped, hung or slow action server: Rasa gives up after this many seconds (its own default
+# is 5 minutes) and the user gets the apology instead.
+ACTION_TIMEOUT_S = float(os.getenv("GUIDANCE_ACTION_TIMEOUT_S", "4"))
+# Whatever else hangs (NLU, the tracker store): the guard stops waiting and apologises after
+# this many seconds, well below Sanic's 60 s request timeout.
+REPLY_DEADLINE_S = float(os.getenv("GUIDANCE_REPLY_DEADLINE_S", "20"))

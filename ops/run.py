@@ -12,8 +12,11 @@ import time
 from ops import settings
 from ops.paths import BIN, ROOT
 from ops.servers import Servers, StartError
+from ops.supervisor import Supervisor
 from ops.teams_credentials import credentials_for_run
 from ops.web_server import WebServer, missing_files
+
+SUPERVISE_EVERY_S = 5  # a hung server is restarted after three missed checks
 
 EXAMPLE_QUESTION = "Can I accept a friend request from a patient?"
 
@@ -56,14 +59,14 @@ def serve() -> int:
         ) from error
     with web, servers:
         print(_banner(servers, web), flush=True)
+        supervisor = Supervisor(servers)
         try:
-            while all(p.poll() is None for p in servers.processes):
-                time.sleep(1)
+            while True:
+                time.sleep(SUPERVISE_EVERY_S)
+                supervisor.check()
         except KeyboardInterrupt:
             print("\nStopping the servers...", flush=True)
             return 0
-        print("A server stopped unexpectedly; stopping the other one.", file=sys.stderr)
-        return 1
 
 
 def shell() -> int:

@@ -7,13 +7,18 @@ import json
 import re
 from typing import Any, Callable, Dict, Optional
 
+from privacy.redaction import redact
+
 TOPIC_OR_RATING = re.compile(r"[a-z_]{1,64}")
 LOCALE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3}")
 
 
 def _page(value: Any) -> Optional[str]:
-    # The path only: a query string or fragment can carry a record number.
-    return value.split("?")[0].split("#")[0][:200] if isinstance(value, str) else None
+    """The path only (a query string or fragment can carry a record number), redacted like a
+    message: a path can hold a name or a number too (/patients/9434765919/notes)."""
+    if not isinstance(value, str):
+        return None
+    return redact(value.split("?")[0].split("#")[0][:200]).text
 
 
 def _feedback(value: Any) -> Optional[Dict[str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Callable, Iterator
 
 import pytest
@@ -39,5 +40,5 @@ _senders = itertools.count()
 @pytest.fixture
 def conversation(servers: Servers, request: pytest.FixtureRequest) -> Callable[[str], Reply]:
     """A new conversation: call it with a message, get the bot's reply."""
-    sender = f"{request.node.name}-{next(_senders)}"
+    sender = re.sub(r"[^A-Za-z0-9._:-]", "-", request.node.name)[:100] + f"-{next(_senders)}"
     return lambda message: send(servers.rest_webhook, sender, message)

@@ -1,9 +1,15 @@
 """Awkward messages get a sensible reply and leave the server healthy for the next one."""
 
+import json
+import socket
+import uuid
+from pathlib import Path
+
 import pytest
 import requests
 
 from tests.support.contract import REPLY_TYPES
+from tests.support.servers import stored_events
 from tools.chat_client import Reply, send
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
@@ -59,7 +65,8 @@ def test_an_awkward_message_gets_a_reply_and_the_next_question_is_answered(
         b'{"sender": {"id": 1}, "message": "hello"}',
         b'{"sender": "s", "message": 5}',
         b'{"sender": "s", "message": "hello", "metadata": "not an object"}',
-        b'{"sender": "s", "message": "hello", "input_channel": 7}',
+        b'{"sender": "has spaces in it", "message": "hello"}',
+        ('{"sender": "' + "x" * 129 + '", "message": "hello"}').encode(),
     ],
 )
 def test_a_malformed_request_gets_a_400_that_says_what_to_send(servers, body):
@@ -68,7 +75,7 @@ def test_a_malformed_request_gets_a_400_that_says_what_to_send(servers, body):
     )
 
     assert response.status_code == 400
-    after = send(servers.rest_webhook, "after-a-bad-request", FRIEND_REQUEST)
+    after = send(servers.rest_webhook, f"after-a-bad-request-{uuid.uuid4().hex}", FRIEND_REQUEST)
     assert after.topic == "professional_boundaries"
 
 
@@ -79,3 +86,56 @@ def test_a_null_message_is_treated_as_an_empty_one(servers):
 
     assert response.status_code == 200
     assert Reply(response.json()).kind == "smalltalk"
+
+
+def test_a_body_that_is_not_json_gets_a_415_that_says_what_to_send(servers):
+    response = requests.post(
+        servers.rest_webhook, data={"sender": "form", "message": "hello"}, timeout=30
+    )
+
+    assert response.status_code == 415
+    assert "application/json" in response.text
+
+
+def test_the_input_channel_is_set_by_the_server_not_the_client(servers):
+    send(servers.rest_webhook, "poser", FRIEND_REQUEST)  # the conversation starts as REST
+    response = requests.post(
+        servers.rest_webhook,
+        json={"sender": "poser", "message": FRIEND_REQUEST, "input_channel": "botframework"},
+        timeout=30,
+    )
+
+    assert response.status_code == 200
+    channels = {
+        json.loads(data).get("input_channel")
+        for sender, data in stored_events(servers, "poser", "user")
+    }
+    assert channels == {"rest"}
+
+
+def test_malformed_http_framing_gets_a_400_and_no_traceback(servers):
+    host, port = servers.host, servers.rasa_port
+    with socket.create_connection((host, port), timeout=10) as connection:
+        connection.sendall(b"POST /webhooks/rest/webhook HTTP/1.1\r\nContent-Length: x\r\n\r\n")
+        status = connection.recv(200).split(b"\r\n")[0]
+
+    assert b" 400 " in status
+    assert "Traceback" not in (Path(servers.endpoints).parent / "servers.log").read_text()
+
+
+def test_the_server_names_no_version(servers):
+    root = requests.get(servers.rasa_url + "/", timeout=10)
+
+    assert "3.6" not in root.text and "Server" not in root.headers
+
+
+def test_a_preflight_from_an_allowed_origin_gets_a_valid_max_age(servers):
+    origin = servers.cors_origins[0]
+    preflight = requests.options(
+        servers.rest_webhook,
+        headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+        timeout=10,
+    )
+
+    assert preflight.headers.get("Access-Control-Allow-Origin") == origin
+    assert preflight.headers.get("Access-Control-Max-Age", "").isdigit()

@@ -1,13 +1,17 @@
 """Faults: restarts keep conversations, a dead action server gets an apology then recovers,
 old conversations are purged, and a bad model or tracker database gives a clear error."""
 
+import socket
 import subprocess
+import threading
 import time
+from contextlib import contextmanager
+from typing import Iterator, List
 
 import pytest
 
 from ops.purge import purge
-from ops.servers import Servers, StartError
+from ops.servers import Servers, StartError, endpoints_in, free_port
 from tests.support.servers import running_servers, stored_events
 from tools.chat_client import send
 
@@ -82,6 +86,51 @@ def test_a_read_only_tracker_database_is_logged_clearly_and_the_server_stays_up(
     assert "x-rayed last week" not in log, "the error is logged without the message text"
     again = send(own_servers.rest_webhook, "read-only-db", FRIEND_REQUEST)
     assert again.topic == "professional_boundaries"
+
+
+@contextmanager
+def _hung_action_server() -> Iterator[int]:
+    """A port that accepts connections and never answers, like a hung action server."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held: List[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+        for connection in held:
+            connection.close()
+
+
+def test_a_hung_action_server_gets_the_apology_within_5_seconds(tmp_path):
+    with _hung_action_server() as port, (tmp_path / "servers.log").open("w") as log:
+        servers = Servers(
+            rasa_port=free_port(),
+            action_port=port,
+            endpoints=str(endpoints_in(tmp_path)),
+            log=log,
+        )
+        try:
+            servers.start_rasa_server()
+            started = time.monotonic()
+            reply = send(servers.rest_webhook, "action-hung", FRIEND_REQUEST)
+            waited = time.monotonic() - started
+        finally:
+            servers.stop()
+
+    assert reply.custom == {"type": "unavailable", "reason": "fault"}
+    assert waited < 5
+    assert "x-rayed last week" not in (tmp_path / "servers.log").read_text()
 
 
 def test_a_missing_or_corrupt_model_is_refused_with_the_fix(tmp_path):

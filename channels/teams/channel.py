@@ -37,6 +37,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import rasa_patches
 from channels.guard import GuardedInput
 from channels.recent import Recent
 from channels.teams.activity import message_from, problem, pseudonym
@@ -130,6 +131,7 @@ class TeamsInput(GuardedInput, BotFrameworkInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        rasa_patches.apply()  # as GuardedInput.from_credentials does for the other channels
         settings = TeamsSettings.read(credentials or {})
         if not (settings.app_id and settings.app_password):
             cls.raise_missing_credentials_exception()
