@@ -42,6 +42,16 @@ def prepare_text(text: Optional[str]) -> str:
     return prepare(text, settings.MAX_MESSAGE_CHARS).text
 
 
+def client_address(peer: str, forwarded_for: Optional[str]) -> str:
+    """The peer, or, when the peer is a trusted proxy, the last address it forwarded for that
+    is not itself a trusted proxy (the entries before it are the client's to forge)."""
+    if peer in settings.TRUSTED_PROXIES and forwarded_for:
+        for hop in reversed([h.strip() for h in forwarded_for.split(",")]):
+            if hop and hop not in settings.TRUSTED_PROXIES:
+                return hop
+    return peer
+
+
 class _Counting(OutputChannel):
     """Passes bot messages on to the real output channel and counts them."""
 
@@ -91,6 +101,15 @@ class Guard:
         self.responses = {name: texts[0] for name, texts in domain["responses"].items()}
         self.rate_limit = _RateLimit(settings.RATE_PER_MINUTE, settings.RATE_BURST)
         self.told: Recent[None] = Recent(settings.TRACKED_SENDERS)
+        self.address_limit = _RateLimit(
+            settings.ADDRESS_RATE_PER_MINUTE, settings.ADDRESS_RATE_BURST
+        )
+
+    def address_allowed(self, peer: str, forwarded_for: Optional[str]) -> bool:
+        """Step 0, for the channels that know the client's address: a limit per address
+        across all its conversations, so a flood cannot dodge the limit with new senders."""
+        address = client_address(peer, forwarded_for)
+        return address in settings.RATE_EXEMPT or self.address_limit.allow(address)
 
     async def _say(self, channel: OutputChannel, sender: str, response: str) -> None:
         await channel.send_response(sender, dict(self.responses[response]))

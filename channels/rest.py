@@ -10,9 +10,10 @@ from rasa.core.channels.rest import RestInput
 from sanic.exceptions import InvalidUsage, SanicException
 from sanic.request import Request
 
-from channels.guard import GuardedInput, prepare_text
+from channels.guard import GuardedInput, prepare_text, the_guard
 
 USAGE = 'Send a JSON object: {"sender": "<conversation id>", "message": "<your question>"}.'
+TOO_MANY = "Too many messages from your network. Wait a minute, then ask again."
 # A conversation id, not free text: no spaces, no markup, no newlines to forge log lines.
 SENDER = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
@@ -39,6 +40,8 @@ class GuidanceRestInput(GuardedInput, RestInput):
         if not sender or not sender.strip():
             # Without it every client would share one conversation.
             raise InvalidUsage(f'"sender" is required. {USAGE}')
+        if not the_guard().address_allowed(req.ip, req.headers.get("x-forwarded-for")):
+            raise SanicException(TOO_MANY, status_code=429)
         if not SENDER.fullmatch(sender):
             raise InvalidUsage(
                 f'"sender" must be 1-128 letters, digits or . _ : - (a random conversation id). {USAGE}'

@@ -24,7 +24,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from channels.guard import GuardedInput
+from channels.guard import GuardedInput, the_guard
 from privacy.metadata import json_object
 
 SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -78,6 +78,14 @@ class GuidanceSocketIOInput(GuardedInput, SocketIOInput):
         self._check_client_events()
         return blueprint
 
+    def _address_problem(self, sid: Text) -> Optional[str]:
+        request = (self.sio.get_environ(sid, self.namespace) or {}).get("sanic.request")
+        if request is None or the_guard().address_allowed(
+            request.ip, request.headers.get("x-forwarded-for")
+        ):
+            return None
+        return "Too many messages from your network. Wait a minute, then ask again."
+
     def _check_client_events(self) -> None:
         """Put a check in front of the handlers Rasa registered for the two client events."""
         assert self.sio is not None
@@ -92,7 +100,7 @@ class GuidanceSocketIOInput(GuardedInput, SocketIOInput):
             await rasa_session_request(sid, {"session_id": session_id})
 
         async def user_message(sid: Text, data: Any = None) -> None:
-            problem = _problem(data, self.session_persistence)
+            problem = _problem(data, self.session_persistence) or self._address_problem(sid)
             if problem:
                 await self.sio.emit(
                     "message_error", {"message": problem}, room=sid, namespace=namespace

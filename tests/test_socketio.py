@@ -4,9 +4,8 @@ an answer instead of silence, CORS is an allowlist, and the optional signed-toke
 
 from __future__ import annotations
 
-import queue
 import time
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, Dict, Iterator
 
 import jwt
 import pytest
@@ -15,48 +14,10 @@ import socketio
 
 from ops.servers import Servers
 from tests.support.servers import raw_store_and_log, running_servers
+from tests.support.socketio_client import ChatClient
 from tests.support.web import QUESTION
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
-
-TIMEOUT_S = 30
-
-
-class ChatClient:
-    """A socket.io conversation, the way web/embed.js holds one."""
-
-    def __init__(
-        self, url: str, auth: Optional[Dict[str, str]] = None, wait_s: float = TIMEOUT_S
-    ) -> None:
-        self.events: "queue.Queue[tuple]" = queue.Queue()
-        self.refused = False
-        self.sio = socketio.Client(reconnection=False)
-        for event in ("session_confirm", "bot_uttered", "message_error"):
-            self.sio.on(event, lambda data=None, event=event: self.events.put((event, data)))
-        self.sio.on("connect_error", lambda data=None: setattr(self, "refused", True))
-        self.sio.connect(url, transports=["polling"], auth=auth, wait_timeout=wait_s)
-
-    def next(self, event: str) -> Any:
-        deadline = time.monotonic() + TIMEOUT_S
-        while time.monotonic() < deadline:
-            try:
-                name, data = self.events.get(timeout=max(0.1, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            if name == event:
-                return data
-        raise AssertionError(f"no {event} event within {TIMEOUT_S} s")
-
-    def session(self, session_id: Optional[str] = None) -> str:
-        self.sio.emit("session_request", {"session_id": session_id})
-        return self.next("session_confirm")
-
-    def ask(self, session_id: str, message: str, **extra: Any) -> Dict[str, Any]:
-        self.sio.emit("user_uttered", {"message": message, "session_id": session_id, **extra})
-        return self.next("bot_uttered")
-
-    def close(self) -> None:
-        self.sio.disconnect()
 
 
 @pytest.fixture
