@@ -68,18 +68,19 @@ class _Counting(OutputChannel):
 
 
 class _RateLimit:
-    """A token bucket per sender, remembering the most recent senders only."""
+    """A token bucket per key (a conversation, or a client address), remembering the most
+    recent keys only."""
 
     def __init__(self, per_minute: float, burst: int) -> None:
         self.per_minute, self.burst = per_minute, burst
         self.buckets: Recent[tuple] = Recent(settings.TRACKED_SENDERS)
 
-    def allow(self, sender: str) -> bool:
+    def allow(self, key: str) -> bool:
         now = time.monotonic()
-        tokens, last = self.buckets.get(sender) or (float(self.burst), now)
+        tokens, last = self.buckets.get(key) or (float(self.burst), now)
         tokens = min(self.burst, tokens + (now - last) * self.per_minute / 60)
         allowed = tokens >= 1
-        self.buckets.put(sender, (tokens - 1 if allowed else tokens, now))
+        self.buckets.put(key, (tokens - 1 if allowed else tokens, now))
         return allowed
 
 
