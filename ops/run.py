@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 
-from ops import settings
+from ops import health, settings
 from ops.paths import BIN, ROOT
 from ops.servers import Servers, StartError
 from ops.supervisor import Supervisor
@@ -51,7 +51,9 @@ def serve() -> int:
     host, port = "127.0.0.1", settings.WEB_PORT
     servers = Servers(cors_origins=_web_origins(host, port), credentials=credentials_for_run())
     try:
-        web = WebServer(host, port, rasa_url=servers.rasa_url)
+        web = WebServer(
+            host, port, rasa_url=servers.rasa_url, health=lambda: health.report(servers)
+        )
     except OSError as error:
         raise StartError(
             f"cannot serve the chat window on port {port} ({error.strerror}): "

@@ -8,6 +8,7 @@ headers set here are the ones to copy (README, "Intranet embed").
 from __future__ import annotations
 
 import argparse
+import json
 import mimetypes
 import threading
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Callable, Dict, Optional
 from urllib.parse import urlsplit
 
 from ops.paths import ROOT
@@ -65,8 +66,10 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "guidance-web"
     sys_version = ""
 
-    def __init__(self, *args: object, site: Site, **kwargs: object) -> None:
-        self.site = site
+    def __init__(
+        self, *args: object, site: Site, health: Optional[Callable[[], dict]], **kwargs: object
+    ) -> None:
+        self.site, self.health = site, health
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def log_message(self, format: str, *args: object) -> None:
@@ -92,6 +95,12 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def do_GET(self) -> None:
+        if urlsplit(self.path).path == "/health" and self.health is not None:
+            state = self.health()
+            status = HTTPStatus.OK if state["status"] == "ok" else HTTPStatus.SERVICE_UNAVAILABLE
+            body = json.dumps(state).encode()
+            self._send(status, body, "application/json", None)
+            return
         path = FILES.get(urlsplit(self.path).path)
         if self.path == "/favicon.ico":
             self.send_response(HTTPStatus.NO_CONTENT)
@@ -120,9 +129,17 @@ def missing_files() -> list:
 class WebServer:
     """The static site in a background thread (for `make run` and tests)."""
 
-    def __init__(self, host: str, port: int, rasa_url: str, public_url: Optional[str] = None):
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        rasa_url: str,
+        public_url: Optional[str] = None,
+        health: Optional[Callable[[], dict]] = None,  # GET /health (ops/health.py)
+    ):
         self.url = public_url or f"http://{host}:{port}"
-        handler = partial(Handler, site=Site(widget_url=self.url, rasa_url=rasa_url))
+        site = Site(widget_url=self.url, rasa_url=rasa_url)
+        handler = partial(Handler, site=site, health=health)
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

@@ -45,6 +45,14 @@ def test_make_run_serves_the_chat_window_and_stops_on_ctrl_c(tmp_path):
         assert page.status_code == 200
         assert f'data-server="http://127.0.0.1:{ports["RASA_PORT"]}"' in page.text
         assert requests.get(chat, timeout=10).status_code == 200
+        health = requests.get(f"http://127.0.0.1:{ports['WEB_PORT']}/health", timeout=10)
+        assert health.status_code == 200
+        assert health.json()["checks"] == {
+            "rasa_server": True,
+            "action_server": True,
+            "tracker_store": True,
+            "model": True,
+        }
         preflight = requests.options(
             f"http://127.0.0.1:{ports['RASA_PORT']}/socket.io/?EIO=4&transport=polling",
             headers={
