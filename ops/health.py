@@ -16,6 +16,13 @@ from ops.servers import Servers, healthy
 def tracker_store_writable(servers: Servers) -> bool:
     """Whether the SQLite tracker store can take a write lock now (a full disk, a read-only
     file or folder, a locked database all fail). Other stores: whether a connection opens."""
+    try:
+        return _store_writable(servers)
+    except Exception:  # an unreadable endpoints file, a missing variable: not usable either
+        return False
+
+
+def _store_writable(servers: Servers) -> bool:
     store = yaml.safe_load(servers.endpoints_path.read_text())["tracker_store"]
     if store.get("dialect", "sqlite") == "sqlite":
         try:

@@ -32,3 +32,13 @@ def test_a_tracker_store_that_cannot_be_written_is_reported(nothing_running, tmp
         assert health.tracker_store_writable(nothing_running) is False
     finally:
         subprocess.run(["chattr", "-i", str(tmp_path)], check=True)
+
+
+def test_an_endpoints_file_naming_a_missing_variable_is_reported_not_raised(tmp_path):
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(
+        "tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: ${NO_SUCH_TRACKER_HOST}\n"
+    )
+    servers = Servers(rasa_port=free_port(), action_port=free_port(), endpoints=str(endpoints))
+
+    assert health.report(servers)["checks"]["tracker_store"] is False
