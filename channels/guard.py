@@ -13,7 +13,10 @@ The steps, in order:
    GUIDANCE_ACTION_TIMEOUT_S, channels/rasa_patches.py);
 6. apology: if the bot could not reply (action server down, tracker store not writable), the
    user gets a short apology with a link to the guidance instead of silence, and the error is
-   logged without the message text.
+   logged without the message text;
+7. not saved: if the tracker store could not be read or written, the user is told once (until
+   it works again) that the conversation is not being saved, so earlier questions will not be
+   remembered. Rasa carries on from memory; `/health` shows the store failing (ops/health.py).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import asyncio
 import logging
 import time
 from functools import lru_cache
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 import yaml
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -102,6 +105,7 @@ class Guard:
         self.responses = {name: texts[0] for name, texts in domain["responses"].items()}
         self.rate_limit = _RateLimit(settings.RATE_PER_MINUTE, settings.RATE_BURST)
         self.told: Recent[None] = Recent(settings.TRACKED_SENDERS)
+        self.told_not_saved: Recent[None] = Recent(settings.TRACKED_SENDERS)
         self.address_limit = _RateLimit(
             settings.ADDRESS_RATE_PER_MINUTE, settings.ADDRESS_RATE_BURST
         )
@@ -135,6 +139,8 @@ class Guard:
                 await channel.send_response(sender, notice)
             counting = _Counting(channel)
             message.output_channel = counting
+            store_faults: List[str] = []
+            rasa_patches.store_faults.set(store_faults)
             try:
                 await asyncio.wait_for(handle(message), settings.REPLY_DEADLINE_S)  # 5
             except asyncio.TimeoutError:
@@ -144,6 +150,10 @@ class Guard:
                 logger.error(f"guard.message.failed: {type(error).__name__} {cause}".strip())
             if counting.sent == 0:  # 6
                 await self._say(channel, sender, "utter_unavailable")
+            if not store_faults:  # 7
+                self.told_not_saved.forget(sender)
+            elif self.told_not_saved.first_time(sender):
+                await self._say(channel, sender, "utter_not_saved")
 
         return guarded
 

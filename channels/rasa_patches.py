@@ -4,31 +4,41 @@
 1. The web app's root: Rasa answers "/" with its version; here "/" answers without one, a
    request with malformed HTTP framing (e.g. a Content-Length that is not a number) gets 400
    instead of a 500 and a logged traceback, and CORS preflights carry a valid
-   Access-Control-Max-Age (sanic-cors sends "None" unless told).
+   Access-Control-Max-Age (sanic-cors sends "None" unless told). Sanic reads requests and
+   websocket messages up to TRANSPORT_MAX_BYTES, so the channels can answer one over the
+   request limit themselves (channels/settings.py).
 
 2. The action server's timeout: Rasa waits 5 minutes for a hung action server; here it waits
    GUIDANCE_ACTION_TIMEOUT_S (channels/settings.py), and the guard apologises.
 
-3. The action-response validator, built once.
+3. The action-response validator, built once. Rasa checks every action server reply against
+   its JSON schema with `jsonschema.validate`, which first re-checks the (large, fixed) schema
+   itself against the JSON Schema meta-schema and builds a new validator: measured with py-spy
+   under load, that was 45 % of the Rasa server's CPU time (docs/benchmarks.md). Here the
+   validator is built once; the reply is checked against the same schema, with the same error.
 
-Rasa checks every action server reply against its JSON schema with `jsonschema.validate`, which
-first re-checks the (large, fixed) schema itself against the JSON Schema meta-schema and builds
-a new validator: measured with py-spy under load, that was 45 % of the Rasa server's CPU time
-(docs/benchmarks.md). Here the validator is built once; the reply is checked against the same
-schema, with the same error, as before.
+4. The CORS origins Rasa is started with (`--cors`) are kept (`allowed_origins()`), so the
+   socket.io channel checks the same list on websocket connections, which browsers do not
+   subject to CORS.
+
+5. A tracker store that cannot be read or written: Rasa falls back to memory and logs it, but
+   the message being handled never learns of it. Here each fault is also recorded in
+   `store_faults` for the message in hand, so the guard can tell the user.
 """
 
 from __future__ import annotations
 
 import traceback
+from contextvars import ContextVar
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any, Dict, List, Optional, Text, Union
 
 import rasa.server
 from jsonschema import validators
 from jsonschema.exceptions import best_match
 from rasa.core.actions import action as action_module
 from rasa.core.actions.action import RemoteAction
+from rasa.core.tracker_store import FailSafeTrackerStore
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -36,6 +46,37 @@ from sanic.response import HTTPResponse
 from channels import settings
 
 CORS_MAX_AGE_S = 600  # browsers may cache a preflight for 10 minutes
+_configure_cors = rasa.server.configure_cors
+_cors_origins: List[str] = []
+_on_store_write_error = FailSafeTrackerStore.on_tracker_store_error
+_on_store_read_error = FailSafeTrackerStore.on_tracker_store_retrieve_error
+# The tracker store faults met while handling the message in hand: the guard sets a new list
+# for each message; the task Rasa handles it in shares the list.
+store_faults: ContextVar[Optional[List[str]]] = ContextVar("store_faults", default=None)
+
+
+def _keep_cors_origins(app: Sanic, cors_origins: Union[Text, List[Text], None] = "") -> None:
+    _cors_origins[:] = [cors_origins] if isinstance(cors_origins, str) else cors_origins or []
+    _configure_cors(app, cors_origins)
+
+
+def allowed_origins() -> Union[List[str], str, None]:
+    """The origins whose pages may connect, as python-engineio takes them: a list, "*" for
+    any, or None for the server's own origin only (no `--cors`)."""
+    origins = [origin for origin in _cors_origins if origin]
+    if "*" in origins:
+        return "*"
+    return origins or None
+
+
+def _recorded(what: str, log: Any) -> Any:
+    def on_error(self: FailSafeTrackerStore, error: Exception) -> None:
+        faults = store_faults.get()
+        if faults is not None:
+            faults.append(what)
+        log(self, error)
+
+    return on_error
 
 
 @lru_cache(maxsize=1)
@@ -80,9 +121,14 @@ def _root_route(app: Sanic) -> None:
 
     app.error_handler.add(ValueError, malformed_framing)
     app.config.CORS_MAX_AGE = str(CORS_MAX_AGE_S)  # read by sanic-cors, configured next
+    app.config.REQUEST_MAX_SIZE = settings.TRANSPORT_MAX_BYTES
+    app.config.WEBSOCKET_MAX_SIZE = settings.TRANSPORT_MAX_BYTES
 
 
 def apply() -> None:
     rasa.server.add_root_route = _root_route
+    rasa.server.configure_cors = _keep_cors_origins
+    FailSafeTrackerStore.on_tracker_store_error = _recorded("write", _on_store_write_error)
+    FailSafeTrackerStore.on_tracker_store_retrieve_error = _recorded("read", _on_store_read_error)
     action_module.DEFAULT_REQUEST_TIMEOUT = settings.ACTION_TIMEOUT_S  # read per call by name
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]

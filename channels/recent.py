@@ -30,5 +30,8 @@ class Recent(Generic[V]):
         self.put(key, None)
         return True
 
+    def forget(self, key: str) -> None:
+        self._items.pop(key, None)
+
     def __len__(self) -> int:
         return len(self._items)

@@ -4,6 +4,11 @@ import os
 
 # Longer messages are cut here before redaction and NLU (a question needs far fewer).
 MAX_MESSAGE_CHARS = int(os.getenv("GUIDANCE_MAX_MESSAGE_CHARS", "5000"))
+# A request over this many bytes is refused: REST gets 413, the web chat a message_error. The
+# web server reads up to TRANSPORT_MAX_BYTES so that such a request arrives whole and can be
+# answered; beyond that it closes the connection (Sanic's 413, a websocket's 1009).
+MAX_REQUEST_BYTES = int(os.getenv("SANIC_REQUEST_MAX_SIZE", "1000000"))
+TRANSPORT_MAX_BYTES = 4 * MAX_REQUEST_BYTES
 # Per-sender flood protection: a burst of RATE_BURST messages, then RATE_PER_MINUTE.
 RATE_PER_MINUTE = float(os.getenv("GUIDANCE_RATE_PER_MINUTE", "30"))
 RATE_BURST = int(os.getenv("GUIDANCE_RATE_BURST", "10"))

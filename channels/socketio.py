@@ -1,12 +1,20 @@
 """Rasa's socket.io channel for the chat window, behind the guard (channels/guard.py).
 
-Differences from Rasa's own `socketio` channel, which keeps its name, URL (/socket.io) and
-protocol (session_request / session_confirm / user_uttered / bot_uttered):
+It keeps Rasa's name, URL (/socket.io) and protocol (session_request / session_confirm /
+user_uttered / bot_uttered), with these differences:
+- sessions belong to their tab: session ids are issued and signed by the server
+  (privacy/ids.py). A `session_request` with one this server issued continues that
+  conversation; anything else starts a new one. A message is taken only for the session its
+  connection was confirmed in, and the tracker store keeps a keyed hash of the session id
+  (`web-…`), apart from REST's and Teams' conversations;
 - each bot message goes out as one `bot_uttered` event carrying its text, quick replies and
   `custom` object together (Rasa's splits the text at blank lines and cannot send `custom`:
   it passes the object's keys to `emit` as arguments);
-- events a client sends are checked: a malformed one gets a `message_error` event that says what is
-  wrong, instead of an exception in the server log and silence;
+- what a client sends is checked: a malformed event, an unreadable packet (not socket.io, or
+  nested too deep) or a message over the size limit gets a `message_error` event that says what
+  is wrong, instead of an exception in the server log and silence;
+- connections from a page are accepted from the origins Rasa's `--cors` lists only, on
+  websocket as on polling (Rasa's own accepts any origin);
 - the signed-token check on connect (`jwt_key`) can come from the environment
   (`GUIDANCE_SOCKET_JWT_KEY`), so credentials.yml needs no secret and it stays off by default.
 
@@ -16,19 +24,31 @@ delivers replies when session persistence is on (RasaHQ/rasa#13027).
 
 from __future__ import annotations
 
+import logging
 import os
-import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-from sanic import Blueprint
+from sanic import Blueprint, response
+from sanic.request import Request
 
+from channels import rasa_patches, settings
 from channels.guard import GuardedInput, the_guard
+from privacy.ids import issue_session, session_owned, stored_id
 from privacy.metadata import json_object
 
-SESSION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+logger = logging.getLogger(__name__)
+
 USAGE = 'Send {"message": "<your question>", "session_id": "<the id from session_confirm>"}.'
+TOO_LONG = f"That message is too long (over {settings.MAX_REQUEST_BYTES:,} bytes). {USAGE}"
+UNREADABLE = f"That could not be read as a socket.io event (or it is nested too deeply). {USAGE}"
+TOO_MANY = "Too many messages from your network. Wait a minute, then ask again."
+NO_SESSION = 'Send "session_request" first, then use the session id from "session_confirm".'
+NOT_YOURS = (
+    '"session_id" is not the session this connection was given. Use the id from '
+    '"session_confirm", or send "session_request" again.'
+)
 
 
 class GuidanceSocketIOOutput(SocketIOOutput):
@@ -50,14 +70,25 @@ class GuidanceSocketIOOutput(SocketIOOutput):
             await self._send_message(recipient_id, event)
 
 
-def _problem(data: Any, session_persistence: bool) -> Optional[str]:
+def _problem(data: Any, confirmed: Optional[str]) -> Optional[str]:
     if not isinstance(data, dict):
         return f"The message must be a JSON object. {USAGE}"
     if not isinstance(data.get("message"), str):
         return f'"message" must be a string. {USAGE}'
-    if session_persistence and not SESSION_ID.fullmatch(str(data.get("session_id") or "")):
-        return f'"session_id" is missing or not one this server issued. {USAGE}'
+    if len(data["message"].encode("utf-8", "replace")) > settings.MAX_REQUEST_BYTES:
+        return TOO_LONG
+    if confirmed is None:
+        return NO_SESSION
+    if data.get("session_id") != confirmed:
+        return NOT_YOURS
     return None
+
+
+def _origin_allowed(origin: str, request: Request) -> bool:
+    allowed = rasa_patches.allowed_origins()
+    if allowed is None:  # no --cors: the server's own pages only
+        return origin == f"{request.scheme}://{request.host}"
+    return allowed == "*" or origin in allowed
 
 
 class GuidanceSocketIOInput(GuardedInput, SocketIOInput):
@@ -74,9 +105,20 @@ class GuidanceSocketIOInput(GuardedInput, SocketIOInput):
         return GuidanceSocketIOOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)  # through the guard
-        self._check_client_events()
+        blueprint = super().blueprint(on_new_message)  # Rasa's connect check, through the guard
+        assert self.sio is not None
+        # Room for a message over the limit to arrive whole and be answered with
+        # message_error; engine.io drops anything larger and closes the connection.
+        self.sio.eio.max_http_buffer_size = settings.TRANSPORT_MAX_BYTES
+        self._own_sessions(self.guarded(on_new_message))
+        self._unreadable_packets_answered()
+        self._requests_checked()
         return blueprint
+
+    async def _error(self, sid: Text, problem: str) -> None:
+        await self.sio.emit(
+            "message_error", {"message": problem}, room=sid, namespace=self.namespace or "/"
+        )
 
     def _address_problem(self, sid: Text) -> Optional[str]:
         request = (self.sio.get_environ(sid, self.namespace) or {}).get("sanic.request")
@@ -84,31 +126,79 @@ class GuidanceSocketIOInput(GuardedInput, SocketIOInput):
             request.ip, request.headers.get("x-forwarded-for")
         ):
             return None
-        return "Too many messages from your network. Wait a minute, then ask again."
+        return TOO_MANY
 
-    def _check_client_events(self) -> None:
-        """Put a check in front of the handlers Rasa registered for the two client events."""
-        assert self.sio is not None
-        namespace = self.namespace or "/"
-        rasa_session_request = self.sio.handlers[namespace]["session_request"]
-        rasa_user_message = self.sio.handlers[namespace][self.user_message_evt]
+    def _own_sessions(self, guarded: Callable[[UserMessage], Awaitable[None]]) -> None:
+        """In place of the handlers Rasa registered for the two client events."""
+        sio, namespace = self.sio, self.namespace or "/"
 
         async def session_request(sid: Text, data: Any = None) -> None:
-            session_id = data.get("session_id") if isinstance(data, dict) else None
-            if not (isinstance(session_id, str) and SESSION_ID.fullmatch(session_id)):
-                session_id = None  # Rasa issues a new one
-            await rasa_session_request(sid, {"session_id": session_id})
+            asked = data.get("session_id") if isinstance(data, dict) else None
+            session = asked if session_owned(asked) else issue_session()
+            for room in sio.rooms(sid, namespace):
+                if room not in (
+                    sid,
+                    None,
+                ):  # a new session in the same connection: leave the old one
+                    sio.leave_room(sid, room, namespace)
+            sio.enter_room(sid, stored_id("web", session), namespace)
+            await sio.save_session(sid, {"session": session}, namespace)
+            await sio.emit("session_confirm", session, room=sid, namespace=namespace)
 
         async def user_message(sid: Text, data: Any = None) -> None:
-            problem = _problem(data, self.session_persistence) or self._address_problem(sid)
+            confirmed = (await sio.get_session(sid, namespace)).get("session")
+            problem = _problem(data, confirmed) or self._address_problem(sid)
             if problem:
-                await self.sio.emit(
-                    "message_error", {"message": problem}, room=sid, namespace=namespace
-                )
+                await self._error(sid, problem)
                 return
-            await rasa_user_message(
-                sid, {**data, self.metadata_key: json_object(data.get(self.metadata_key))}
+            await guarded(
+                UserMessage(
+                    data["message"],
+                    GuidanceSocketIOOutput(sio, self.bot_message_evt),
+                    stored_id("web", confirmed),
+                    input_channel=self.name(),
+                    metadata=json_object(data.get(self.metadata_key)),
+                )
             )
 
-        self.sio.on("session_request", session_request, namespace=namespace)
-        self.sio.on(self.user_message_evt, user_message, namespace=namespace)
+        sio.on("session_request", session_request, namespace=namespace)
+        sio.on(self.user_message_evt, user_message, namespace=namespace)
+
+    def _requests_checked(self) -> None:
+        """Every HTTP request and websocket upgrade to /socket.io, before python-engineio:
+        - the Origin must be one Rasa's `--cors` allows. Browsers apply CORS to long-polling
+          but not to websockets. (python-engineio's own check is off, as Rasa leaves it: it would
+          add a second Access-Control-Allow-Origin header to sanic-cors's, which browsers refuse.)
+        - a long-poll for a session that has just closed makes python-engineio 4.9 raise
+          KeyError, which Sanic answers with a 500 and a traceback: answer 400 instead.
+        The blueprint attaches this handler to the app when Rasa registers it, after this."""
+        handle = self.sio.eio.handle_request
+
+        async def handle_request(request: Request, *args: Any, **kwargs: Any) -> Any:
+            origin = request.headers.get("origin")
+            if origin and not _origin_allowed(origin, request):
+                return response.text(f"{origin} is not an accepted origin.", status=400)
+            try:
+                return await handle(request, *args, **kwargs)
+            except KeyError:
+                return response.text("This session has ended: connect again.", status=400)
+
+        self.sio.eio.handle_request = handle_request
+
+    def _unreadable_packets_answered(self) -> None:
+        """A packet socket.io cannot decode (garbage, or JSON nested past Python's recursion
+        limit) raises inside python-socketio, which logs a traceback and says nothing to the
+        client. Here the client is told, and the log gets one line without the packet."""
+        sio, namespace = self.sio, self.namespace or "/"
+        decode = sio._handle_eio_message
+
+        async def handle_eio_message(eio_sid: Text, data: Any) -> None:
+            try:
+                await decode(eio_sid, data)
+            except (ValueError, TypeError, RecursionError) as error:
+                logger.warning(f"socketio.unreadable_packet: {type(error).__name__}")
+                sid = sio.manager.sid_from_eio_sid(eio_sid, namespace)
+                if sid is not None:
+                    await self._error(sid, UNREADABLE)
+
+        sio.eio.on("message", handle_eio_message)

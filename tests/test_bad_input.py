@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from privacy.ids import stored_id
 from tests.support.contract import REPLY_TYPES
 from tests.support.servers import stored_events
 from tools.chat_client import Reply, send
@@ -108,7 +109,7 @@ def test_the_input_channel_is_set_by_the_server_not_the_client(servers):
     assert response.status_code == 200
     channels = {
         json.loads(data).get("input_channel")
-        for sender, data in stored_events(servers, "poser", "user")
+        for sender, data in stored_events(servers, stored_id("rest", "poser"), "user")
     }
     assert channels == {"rest"}
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from privacy.ids import stored_id
 from tests.support.servers import raw_store_and_log, stored_events
 from tools.chat_client import send
 
@@ -70,7 +71,7 @@ def test_metadata_a_client_sends_is_not_stored_unless_allowed(servers):
     ).raise_for_status()
 
     stored = "\n".join(
-        data for sender, data in stored_events(servers) if sender == "privacy-metadata"
+        data for _, data in stored_events(servers, stored_id("rest", "privacy-metadata"))
     )
     assert "/intranet/home" in stored
     assert "943 476 5919" not in stored and "Jane Doe" not in stored

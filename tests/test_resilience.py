@@ -12,6 +12,7 @@ import pytest
 
 from ops.purge import purge
 from ops.servers import Servers, StartError, endpoints_in, free_port
+from privacy.ids import stored_id
 from tests.support.servers import running_servers, stored_events
 from tools.chat_client import send
 
@@ -66,19 +67,27 @@ def test_purge_deletes_conversations_older_than_the_cut_off_and_keeps_newer_ones
 
     assert removed >= 1
     senders = {sender for sender, _ in stored_events(own_servers)}
-    assert "purge-old" not in senders and "purge-new" in senders
+    assert stored_id("rest", "purge-old") not in senders
+    assert stored_id("rest", "purge-new") in senders
 
 
-def test_a_read_only_tracker_database_is_logged_clearly_and_the_server_stays_up(own_servers):
+def test_a_tracker_store_that_cannot_be_written_is_told_to_the_user_once_and_logged_clearly(
+    own_servers,
+):
     folder = own_servers.endpoints_path.parent  # immutable: SQLite cannot write its journal
     if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
         pytest.skip("this file system cannot make the database read-only")
     try:
         reply = send(own_servers.rest_webhook, "read-only-db", FRIEND_REQUEST)
-        # Rasa sends the answer before saving the conversation, so the user still gets it.
-        assert reply.kind in ("answer", "unavailable")
+        second = send(own_servers.rest_webhook, "read-only-db", "what about former patients?")
     finally:
         subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+    # Rasa sends the answer before saving the conversation, so the user still gets it, and
+    # is told it is not being saved: once, not with every message.
+    assert reply.kind == "answer"
+    assert {"type": "not_saved"} in reply.customs and "won't remember" in reply.text
+    assert second.kind and {"type": "not_saved"} not in second.customs
 
     log = (folder / "servers.log").read_text()
     assert "Error happened when trying to save conversation tracker" in log
@@ -86,6 +95,7 @@ def test_a_read_only_tracker_database_is_logged_clearly_and_the_server_stays_up(
     assert "x-rayed last week" not in log, "the error is logged without the message text"
     again = send(own_servers.rest_webhook, "read-only-db", FRIEND_REQUEST)
     assert again.topic == "professional_boundaries"
+    assert {"type": "not_saved"} not in again.customs  # saved again: nothing to tell
 
 
 @contextmanager

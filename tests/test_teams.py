@@ -26,13 +26,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from channels.teams.activity import message_from, pseudonym, user_text
+from channels.teams.activity import message_from, user_text
 from channels.teams.cards import ADAPTIVE_CARD, MAX_ACTIONS, activity_for, teams_markdown
 from channels.teams.channel import token_url
 from ops import teams_package
 from ops.paths import ROOT
 from ops.servers import Servers, free_port
 from ops.teams_credentials import credentials_for_run
+from privacy.ids import stored_id
 from tests.support.bot_framework_fake import (
     ACCESS_TOKEN,
     KEY_ID,
@@ -209,7 +210,7 @@ def press(
 
 
 def stored_user_events(teams: Teams, teams_user_id: str) -> List[Dict[str, Any]]:
-    sender = pseudonym(teams_user_id, APP_PASSWORD)
+    sender = stored_id("teams", teams_user_id)
     return [json.loads(data) for _, data in stored_events(teams.servers, sender, "user")]
 
 

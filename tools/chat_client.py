@@ -7,6 +7,8 @@ from typing import Any, Dict, List, Optional
 
 import requests
 
+NOTICES = ("identifiers_removed", "not_saved")
+
 
 @dataclass
 class Reply:
@@ -20,9 +22,9 @@ class Reply:
 
     @property
     def custom(self) -> Dict[str, Any]:
-        """The one machine-readable reply object (empty if the contract was broken); the
-        `identifiers_removed` notice that may come first is not a reply."""
-        customs = [c for c in self.customs if c.get("type") != "identifiers_removed"]
+        """The one machine-readable reply object (empty if the contract was broken); a notice
+        beside it (identifiers removed, conversation not saved) is not a reply."""
+        customs = [c for c in self.customs if c.get("type") not in NOTICES]
         return customs[0] if len(customs) == 1 else {}
 
     @property

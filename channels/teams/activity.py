@@ -1,10 +1,8 @@
 """A Teams message activity read: the text for NLU, the metadata for the guard, what it lacks
-to be answered, and the pseudonym its sender is stored under."""
+to be answered."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import html
 import re
 from typing import Any, Dict, Optional, Tuple
@@ -12,13 +10,6 @@ from typing import Any, Dict, Optional, Tuple
 from privacy.metadata import json_object
 
 MENTION = re.compile(r"<at\b[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
-
-
-def pseudonym(user_id: str, secret: str) -> str:
-    """The conversation id Rasa stores for a Teams user: a keyed hash of their Teams id, so
-    the tracker store holds no identifier that links a conversation to a member of staff."""
-    digest = hmac.new(secret.encode(), user_id.encode(), hashlib.sha256).hexdigest()
-    return f"teams-{digest[:32]}"
 
 
 def user_text(activity: Dict[str, Any]) -> str:

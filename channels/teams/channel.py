@@ -40,9 +40,10 @@ from sanic.response import HTTPResponse
 from channels import rasa_patches
 from channels.guard import GuardedInput
 from channels.recent import Recent
-from channels.teams.activity import message_from, problem, pseudonym
+from channels.teams.activity import message_from, problem
 from channels.teams.auth import BotToken, Forbidden, SigningKeys, Unauthorized, http_session
 from channels.teams.cards import activity_for
+from privacy.ids import stored_id
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +141,6 @@ class TeamsInput(GuardedInput, BotFrameworkInput):
     def __init__(self, settings: TeamsSettings) -> None:  # type: ignore[override]
         # Not super().__init__: Rasa's fetches the signing keys here, with no timeout.
         self.app_id = settings.app_id
-        self.app_password = settings.app_password
         self.signing_keys = SigningKeys(settings.openid_metadata_url)
         self.token = BotToken(settings.token_url, settings.app_id, settings.app_password)
         self.seen: Recent[None] = Recent(REMEMBERED_ACTIVITIES)
@@ -199,7 +199,7 @@ class TeamsInput(GuardedInput, BotFrameworkInput):
         message = UserMessage(
             text=text,
             output_channel=TeamsOutput(activity, self.token),
-            sender_id=pseudonym(activity["from"]["id"], self.app_password),
+            sender_id=stored_id("teams", activity["from"]["id"]),
             input_channel=self.name(),
             metadata=metadata,
         )

@@ -31,8 +31,8 @@ class ChatClient:
             url, transports=["polling"], auth=auth, wait_timeout=wait_s, headers=headers or {}
         )
 
-    def next(self, event: str) -> Any:
-        deadline = time.monotonic() + TIMEOUT_S
+    def next(self, event: str, timeout_s: float = TIMEOUT_S) -> Any:
+        deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             try:
                 name, data = self.events.get(timeout=max(0.1, deadline - time.monotonic()))
@@ -40,7 +40,7 @@ class ChatClient:
                 break
             if name == event:
                 return data
-        raise AssertionError(f"no {event} event within {TIMEOUT_S} s")
+        raise AssertionError(f"no {event} event within {timeout_s} s")
 
     def session(self, session_id: Optional[str] = None) -> str:
         self.sio.emit("session_request", {"session_id": session_id})
