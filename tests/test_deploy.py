@@ -646,3 +646,9 @@ def test_the_ports_everywhere_are_ops_settings_defaults():
     ):
         container = _deployment(name)["spec"]["template"]["spec"]["containers"][0]
         assert container["ports"][0]["containerPort"] == port
+
+
+def test_no_ingress_writes_an_access_log():
+    for ingress in _objects_by_kind("Ingress"):
+        annotations = ingress["metadata"]["annotations"]
+        assert annotations["nginx.ingress.kubernetes.io/enable-access-log"] == "false"
