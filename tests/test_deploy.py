@@ -99,6 +99,12 @@ def test_every_container_has_probes_and_a_memory_request_and_runs_as_non_root(na
         assert container["securityContext"]["allowPrivilegeEscalation"] is False
 
 
+def test_no_ingress_writes_an_access_log():
+    for ingress in (m for _, m in _applied() if m["kind"] == "Ingress"):
+        annotations = ingress["metadata"]["annotations"]
+        assert annotations["nginx.ingress.kubernetes.io/enable-access-log"] == "false"
+
+
 # --- nginx ----------------------------------------------------------------------------------
 
 NGINX_SITE = SINGLE_SERVER / "guidance-assistant.nginx"
@@ -646,9 +652,3 @@ def test_the_ports_everywhere_are_ops_settings_defaults():
     ):
         container = _deployment(name)["spec"]["template"]["spec"]["containers"][0]
         assert container["ports"][0]["containerPort"] == port
-
-
-def test_no_ingress_writes_an_access_log():
-    for ingress in _objects_by_kind("Ingress"):
-        annotations = ingress["metadata"]["annotations"]
-        assert annotations["nginx.ingress.kubernetes.io/enable-access-log"] == "false"
