@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Dict, Optional
 from urllib.parse import urlsplit
 
+from ops import settings
 from ops.paths import ROOT
 
 WEB = ROOT / "web"
@@ -152,14 +153,31 @@ class WebServer:
         self.httpd.server_close()
 
 
+def _local_health() -> Callable[[], dict]:
+    """The /health report (ops/health.py) on the servers this host runs as services, at
+    RASA_PORT and ACTION_PORT, with the endpoints file ENDPOINTS."""
+    from ops import health
+    from ops.servers import Servers
+
+    servers = Servers()
+    return lambda: health.report(servers)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8080)
-    parser.add_argument("--rasa-url", default="http://127.0.0.1:5005")
+    parser.add_argument("--port", type=int, default=settings.WEB_PORT)
+    parser.add_argument("--rasa-url", default=f"http://127.0.0.1:{settings.RASA_PORT}")
+    parser.add_argument(
+        "--public-url", help="where browsers reach this server, behind a reverse proxy"
+    )
+    parser.add_argument(
+        "--health", action="store_true", help="serve GET /health on the servers of this host"
+    )
     args = parser.parse_args()
-    with WebServer(args.host, args.port, args.rasa_url) as web:
-        print(f"Serving the chat window on {web.url}")
+    health = _local_health() if args.health else None
+    with WebServer(args.host, args.port, args.rasa_url, args.public_url, health) as web:
+        print(f"Serving the chat window on {web.url}", flush=True)
         web.thread.join()
 
 

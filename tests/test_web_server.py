@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from typing import Iterator
 
 import pytest
 import requests
 
+from ops.paths import ROOT
 from ops.servers import free_port
 from ops.web_server import WebServer
 
@@ -66,3 +70,41 @@ def test_a_garbage_request_line_gets_a_4xx_and_the_server_carries_on(web: WebSer
         answer = raw.recv(4096)
     assert b"400" in answer  # (as an HTTP/0.9 error page: the request had no version)
     assert requests.get(f"{web.url}/embed.js", timeout=5).status_code == 200
+
+
+def test_health_is_served_only_when_asked(web: WebServer):
+    assert requests.get(f"{web.url}/health", timeout=5).status_code == 404
+
+
+def test_as_a_service_it_names_the_public_address_and_reports_the_health_of_this_host(tmp_path):
+    """`python -m ops.web_server --public-url ... --health`, as guidance-web.service runs it:
+    the pages point at the public address, /health checks the servers at RASA_PORT and
+    ACTION_PORT (none running here) and the store in ENDPOINTS."""
+    port = free_port()
+    (tmp_path / "endpoints.yml").write_text(
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp_path / 'trackers.db'}\n"
+    )
+    environment = {
+        **os.environ,
+        "RASA_PORT": str(free_port()),
+        "ACTION_PORT": str(free_port()),
+        "ENDPOINTS": str(tmp_path / "endpoints.yml"),
+    }
+    public = "https://chat.example.nhs.uk"
+    command = [sys.executable, "-m", "ops.web_server", "--port", str(port)]
+    command += ["--public-url", public, "--rasa-url", public, "--health"]
+    server = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().strip() == f"Serving the chat window on {public}"
+        page = requests.get(f"http://127.0.0.1:{port}/chat.html", timeout=5)
+        health = requests.get(f"http://127.0.0.1:{port}/health", timeout=10)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    assert f"script-src 'self' {public};" in page.headers["Content-Security-Policy"]
+    assert health.status_code == 503
+    assert health.json()["status"] == "failing"
+    assert health.json()["checks"]["rasa_server"] is False
+    assert health.json()["checks"]["action_server"] is False
+    assert health.json()["checks"]["tracker_store"] is True
