@@ -122,10 +122,17 @@ def clarify(kb: KnowledgeBase, options: List[Match], topic_ids: List[str]) -> Di
 
 
 def overview(kb: KnowledgeBase) -> Dict[str, Any]:
-    """What the assistant covers, with example questions as buttons."""
+    """What the assistant covers, with example questions as buttons. The contract adds every
+    topic (the chat window lists them under "See all topics") and the date by which every
+    passage's source had last been checked."""
     titles = [t.title[0].lower() + t.title[1:] for t in kb.topics.values()]
     return {
         "response": "utter_help",
         "topic_list": ", ".join(titles[:-1]) + " and " + titles[-1],
         "buttons": [_topic_button(kb.topics[t]) for t in kb.featured_topics],
+        "json_message": {
+            "type": "smalltalk",
+            "topics": [{"id": t.id, **_topic_button(t)} for t in kb.topics.values()],
+            "sources_checked": min(p.checked for p in kb.passages.values()).isoformat(),
+        },
     }

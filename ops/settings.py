@@ -9,6 +9,8 @@ WEB_PORT = int(os.getenv("WEB_PORT", "8080"))
 ENDPOINTS = os.getenv("ENDPOINTS", "endpoints.yml")
 # Origins whose pages may talk to the Rasa server (the chat window on the intranet).
 CORS_ORIGINS = os.getenv("GUIDANCE_CORS_ORIGINS", "").split()
+# Origins whose pages may show chat.html in a frame (a SharePoint Embed web part); none by default.
+FRAME_ANCESTORS = os.getenv("GUIDANCE_FRAME_ANCESTORS", "").split()
 # Bodies above this get 413; a question needs far less (messages are cut at 5,000 characters).
 SANIC_REQUEST_MAX_SIZE = os.getenv("SANIC_REQUEST_MAX_SIZE", "1000000")
 # Open chat windows hold long-polls: don't wait 15 s for them when stopping.

@@ -16,7 +16,7 @@ from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, Optional, Sequence, Tuple
 from urllib.parse import urlsplit
 
 from ops import settings
@@ -29,29 +29,41 @@ FILES: Dict[str, Path] = {
     "/chat.html": WEB / "chat.html",
     "/embed.js": WEB / "embed.js",
     "/widget.css": WEB / "widget.css",
+    "/privacy.html": WEB / "privacy.html",
+    "/accessibility.html": WEB / "accessibility.html",
+    "/about.html": WEB / "about.html",
+    "/pages.css": WEB / "pages.css",
     "/vendor/socket.io.esm.min.js": SOCKET_IO_CLIENT,
     "/demo/intranet.html": WEB / "demo" / "intranet.html",
     "/demo/policies.html": WEB / "demo" / "policies.html",
     "/demo/hostile.html": WEB / "demo" / "hostile.html",
+    "/demo/sharepoint.html": WEB / "demo" / "sharepoint.html",
     "/demo/intranet.css": WEB / "demo" / "intranet.css",
     "/demo/hostile.css": WEB / "demo" / "hostile.css",
 }
+
+
+# The one page another site may frame: the full-window chat, for a SharePoint Embed web part.
+FRAMEABLE = WEB / "chat.html"
 
 
 @dataclass(frozen=True)
 class Site:
     widget_url: str  # where this server is reached, e.g. http://127.0.0.1:8080
     rasa_url: str  # the Rasa server the widget talks to
+    frame_ancestors: Tuple[str, ...] = ()  # origins that may frame chat.html
 
-    def content_security_policy(self) -> str:
-        """Strict: no inline script or style anywhere, connections only to the Rasa server."""
+    def content_security_policy(self, path: Path) -> str:
+        """Strict: no inline script or style anywhere, connections only to the Rasa server, and
+        no framing except of chat.html by the allowed origins."""
         rasa = urlsplit(self.rasa_url)
         websocket = f"{'wss' if rasa.scheme == 'https' else 'ws'}://{rasa.netloc}"
+        ancestors = (path == FRAMEABLE and " ".join(self.frame_ancestors)) or "'none'"
         return (
             f"default-src 'none'; script-src 'self' {self.widget_url}; "
             f"style-src 'self' {self.widget_url}; img-src 'self' data:; "
-            f"connect-src {self.rasa_url} {websocket}; base-uri 'none'; form-action 'none'; "
-            "frame-ancestors 'none'"
+            f"connect-src {self.rasa_url} {websocket}; frame-src {self.widget_url}; "
+            f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
         )
 
     def render(self, path: Path) -> bytes:
@@ -86,7 +98,7 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         if path is not None and path.suffix == ".html":
-            self.send_header("Content-Security-Policy", self.site.content_security_policy())
+            self.send_header("Content-Security-Policy", self.site.content_security_policy(path))
         else:
             # Public files: another origin's page may load them (socket.io-client is fetched as
             # a module, which needs CORS).
@@ -137,9 +149,10 @@ class WebServer:
         rasa_url: str,
         public_url: Optional[str] = None,
         health: Optional[Callable[[], dict]] = None,  # GET /health (ops/health.py)
+        frame_ancestors: Sequence[str] = tuple(settings.FRAME_ANCESTORS),
     ):
         self.url = public_url or f"http://{host}:{port}"
-        site = Site(widget_url=self.url, rasa_url=rasa_url)
+        site = Site(widget_url=self.url, rasa_url=rasa_url, frame_ancestors=tuple(frame_ancestors))
         handler = partial(Handler, site=site, health=health)
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -22,6 +22,7 @@ CONVERSATION_INTENTS = (
     "deny",
     "follow_up",
     "feedback",
+    "welsh",
 )
 
 

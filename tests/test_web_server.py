@@ -37,6 +37,22 @@ def test_pages_carry_a_strict_content_security_policy(web: WebServer):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_no_page_may_be_framed_by_default(web: WebServer):
+    for path in ("/chat.html", "/demo/intranet.html", "/privacy.html"):
+        policy = requests.get(web.url + path, timeout=5).headers["Content-Security-Policy"]
+        assert policy.endswith("frame-ancestors 'none'"), path
+
+
+def test_only_chat_html_may_be_framed_by_the_allowed_origins():
+    allowed = ["https://example-trust.sharepoint.com", "https://intranet.example-trust.nhs.uk"]
+    with WebServer("127.0.0.1", free_port(), rasa_url=RASA, frame_ancestors=allowed) as server:
+        chat = requests.get(f"{server.url}/chat.html", timeout=5)
+        other = requests.get(f"{server.url}/demo/intranet.html", timeout=5)
+
+    assert chat.headers["Content-Security-Policy"].endswith(f"frame-ancestors {' '.join(allowed)}")
+    assert other.headers["Content-Security-Policy"].endswith("frame-ancestors 'none'")
+
+
 @pytest.mark.parametrize(
     "path, content_type",
     [
@@ -44,6 +60,11 @@ def test_pages_carry_a_strict_content_security_policy(web: WebServer):
         ("/widget.css", "text/css"),
         ("/vendor/socket.io.esm.min.js", "text/javascript"),
         ("/chat.html", "text/html"),
+        ("/privacy.html", "text/html"),
+        ("/accessibility.html", "text/html"),
+        ("/about.html", "text/html"),
+        ("/pages.css", "text/css"),
+        ("/demo/sharepoint.html", "text/html"),
     ],
 )
 def test_the_widget_files_are_served_with_their_types(web: WebServer, path, content_type):

@@ -1,7 +1,8 @@
-"""`make screenshots`: the README's pictures of the chat window (docs/widget-demo.png and
-docs/widget-mobile.png), taken in headless Chromium on the demo intranet page with a real
-answer from both servers. `make screenshots` also draws the Teams card
-(tools/teams_card_screenshot.py)."""
+"""`make screenshots`: the README's pictures of the chat window, taken in headless Chromium on the
+demo intranet page with a real answer from both servers: docs/widget-demo.png (1280x800),
+docs/widget-mobile.png (a 320x640 phone with A+ at its largest) and docs/widget-zoom-400.png (a
+1280x900 window at 400 % zoom: 320x225 CSS px at 4 device pixels each). `make screenshots`
+also draws the Teams card (tools/teams_card_screenshot.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 
 from ops.paths import ROOT
 from ops.servers import Servers, endpoints_in, free_port
@@ -18,6 +19,34 @@ from ops.web_server import WebServer
 
 QUESTION = "Can I accept a friend request from a patient?"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
+# file: (viewport in CSS px, device pixels per CSS px, A+ at its largest)
+PICTURES = {
+    "widget-demo.png": ({"width": 1280, "height": 800}, 1, False),
+    "widget-mobile.png": ({"width": 320, "height": 640}, 1, True),
+    "widget-zoom-400.png": ({"width": 320, "height": 225}, 4, False),
+}
+
+
+def _picture(browser: Browser, url: str, path: Path, viewport: dict, scale: int, large: bool):
+    page = browser.new_context(viewport=viewport, device_scale_factor=scale).new_page()
+
+    def part(selector: str):
+        return page.locator(f"guidance-chat {selector}")
+
+    page.goto(url)
+    part(".launcher").click()
+    part(".message.bot .suggestions .chip").first.wait_for()
+    if large:
+        part(".menu-button").click()
+        while part("button.larger").is_enabled():
+            part("button.larger").click()
+        part(".menu-button").click()
+    part("textarea").fill(QUESTION)
+    part("textarea").press("Enter")
+    part(".message.bot.answer").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(path))
+    page.context.close()
 
 
 def take(out: Path = ROOT / "docs") -> None:
@@ -37,18 +66,11 @@ def take(out: Path = ROOT / "docs") -> None:
                     executable_path=os.getenv("CHROMIUM", "/usr/bin/chromium"),
                     args=CHROMIUM_ARGS,
                 )
-                page = browser.new_page(viewport={"width": 1280, "height": 800})
-                page.goto(f"{web.url}/demo/intranet.html")
-                page.locator("guidance-chat .launcher").click()
-                page.locator("guidance-chat .message.bot .suggestions .chip").first.wait_for()
-                page.locator("guidance-chat textarea").fill(QUESTION)
-                page.locator("guidance-chat textarea").press("Enter")
-                page.locator("guidance-chat .message.bot.answer").first.wait_for(timeout=30_000)
-                page.screenshot(path=str(out / "widget-demo.png"))
-                page.set_viewport_size({"width": 360, "height": 720})
-                page.screenshot(path=str(out / "widget-mobile.png"))
+                for name, (viewport, scale, large) in PICTURES.items():
+                    url = f"{web.url}/demo/intranet.html"
+                    _picture(browser, url, out / name, viewport, scale, large)
+                    print(f"wrote {out / name}")
                 browser.close()
-    print(f"wrote {out / 'widget-demo.png'} and {out / 'widget-mobile.png'}")
 
 
 if __name__ == "__main__":

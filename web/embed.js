@@ -13,7 +13,7 @@
   "use strict";
 
   var script = document.currentScript;
-  if (!script || !window.sessionStorage) {
+  if (!script) {
     return;
   }
   var base = new URL(".", script.src);
@@ -26,23 +26,31 @@
   };
   var STORE_KEY = "guidance-chat:" + options.server;
   var SCALES = [0.85, 1, 1.15, 1.3, 1.5, 1.75, 2];
+  var FOCUSABLE = "a[href], button:not([disabled]), textarea, summary, [tabindex='0']";
   var MAX_STORED = 200;
   var MAX_CHARS = 5000;
   var REPLY_TIMEOUT_MS = 20000;
 
   // ---- state kept for this tab only (shared NHS PCs: not localStorage) --------------------
+  // A browser may refuse storage to a framed page of another site (chat.html in SharePoint):
+  // then the chat still works, it just won't survive a reload.
+  var storage = null;
+  try {
+    storage = window.sessionStorage;
+  } catch (error) { /* storage refused */ }
   function load() {
     try {
-      return JSON.parse(sessionStorage.getItem(STORE_KEY)) || {};
+      return JSON.parse(storage.getItem(STORE_KEY)) || {};
     } catch (error) {
       return {};
     }
   }
-  var state = Object.assign({ sessionId: null, messages: [], outbox: [], open: false, scale: 1 }, load());
+  var state = Object.assign(
+    { sessionId: null, messages: [], outbox: [], open: false, scale: 1, sourcesChecked: null }, load());
   function save() {
     state.messages = state.messages.slice(-MAX_STORED);
     try {
-      sessionStorage.setItem(STORE_KEY, JSON.stringify(state));
+      if (storage) storage.setItem(STORE_KEY, JSON.stringify(state));
     } catch (error) {
       /* storage full or blocked: the chat still works, it just won't survive a reload */
     }
@@ -94,12 +102,13 @@
     return fragment;
   }
 
-  // Paragraphs at blank lines, line breaks kept, links made clickable.
-  function formatted(text) {
+  // Paragraphs at blank lines, line breaks kept, links made clickable; `languages` gives each
+  // paragraph's language where a reply is in more than one (a screen reader switches voice).
+  function formatted(text, languages) {
     var fragment = document.createDocumentFragment();
-    String(text || "").split(/\n{2,}/).forEach(function (block) {
-      if (!block.trim()) return;
-      var paragraph = fragment.appendChild(el("p"));
+    String(text || "").split(/\n{2,}/).filter(function (block) { return block.trim(); }).forEach(function (block, index) {
+      var language = languages && languages[index];
+      var paragraph = fragment.appendChild(el("p", typeof language === "string" ? { lang: language } : {}));
       block.split("\n").forEach(function (line, index) {
         if (index) paragraph.appendChild(el("br"));
         paragraph.appendChild(inline(line));
@@ -140,7 +149,14 @@
   // The visible "A−" is part of the accessible name (WCAG 2.5.3, label in name).
   var smaller = iconButton("A− smaller text", "A−", "icon smaller");
   var larger = iconButton("A+ larger text", "A+", "icon larger");
-  var restart = el("button", { type: "button", className: "text-button", text: "Start again" });
+  var restart = el("button", { type: "button", className: "text-button restart", text: "Start again" });
+  var saveButton = el("button", { type: "button", className: "text-button save", text: "Save conversation" });
+  var menuButton = el("button", {
+    type: "button", className: "text-button menu-button", "aria-expanded": "false", "aria-controls": "gc-menu", text: "Menu",
+  });
+  var menu = el("div", { id: "gc-menu", className: "menu", role: "group", "aria-label": "Menu", hidden: "" }, [
+    el("span", { className: "menu-label", text: "Text size" }), smaller, larger, restart, saveButton,
+  ]);
   var close = iconButton("Close chat", "×");
   var log = el("div", { id: ids.log, className: "log", role: "log", "aria-live": "polite", "aria-label": "Conversation", tabindex: "0" });
   var typing = el("div", { className: "typing", role: "status", hidden: "" }, [
@@ -152,11 +168,22 @@
   var problem = el("div", { className: "problem", role: "alert", hidden: "" }, [problemText, retry]);
   var input = el("textarea", {
     id: ids.input, rows: "2", maxlength: String(MAX_CHARS), autocomplete: "off",
-    "aria-describedby": ids.notice, placeholder: "Type your question",
+    "aria-describedby": ids.notice, placeholder: "Ask a question",
   });
   var send = el("button", { type: "submit", className: "send", text: "Send" });
   var form = el("form", { className: "composer" }, [
     el("label", { className: "visually-hidden", for: ids.input, text: "Your question" }), input, send,
+  ]);
+  // Open until the first question, then one line that can be opened again.
+  var notice = el("details", { className: "notice" }, [
+    el("summary", { text: "Never type patient details" }),
+    el("p", { id: ids.notice, text: "No names, NHS or hospital numbers, or dates of birth: the assistant needs none to answer." }),
+  ]);
+  var checked = el("span", { className: "checked" });
+  var footer = el("footer", { className: "links" }, [
+    link(new URL("privacy.html", base).href, "Privacy notice"),
+    link(new URL("accessibility.html", base).href, "Accessibility statement"),
+    link(new URL("about.html", base).href, "About"), checked,
   ]);
   var panel = el("section", {
     id: "gc-panel", className: "panel", role: options.mode === "page" ? "main" : "dialog",
@@ -164,10 +191,9 @@
   }, [
     el("header", { className: "header" }, [
       el("h2", { id: ids.title, text: options.title }),
-      el("div", { className: "controls" }, [smaller, larger, restart, options.mode === "page" ? null : close]),
+      el("div", { className: "controls" }, [menuButton, options.mode === "page" ? null : close]),
     ]),
-    el("p", { id: ids.notice, className: "notice", text: "Never type patient details: no names, NHS or hospital numbers, or dates of birth." }),
-    log, typing, problem, form,
+    menu, notice, log, typing, problem, form, footer,
   ]);
   var frame = el("div", { className: "frame mode-" + options.mode }, [options.mode === "page" ? null : launcher, panel]);
   root.appendChild(frame);
@@ -195,6 +221,29 @@
       [el("span", { className: "feedback-label", text: "Was this helpful?" })].concat(buttons, [status]));
   }
 
+  // An answer as plain text with its sources' addresses, for pasting into an email or a note.
+  function plainAnswer(message) {
+    var custom = message.custom;
+    var answer = custom.answer || {};
+    var lines = [custom.title, answer.summary].concat(
+      [].concat(answer.do || [], answer.dont || []).map(function (point) { return "- " + point; }),
+      (custom.citations || []).length ? ["", "Sources:"] : [],
+      (custom.citations || []).map(function (c) { return "- " + c.source + ", " + c.section + ": " + c.url; }));
+    return lines.filter(function (line) { return typeof line === "string"; }).join("\n");
+  }
+
+  function renderCopy(message) {
+    if (!navigator.clipboard) return null;
+    var status = el("span", { className: "copy-status", role: "status" });
+    var button = el("button", { type: "button", className: "text-button copy", text: "Copy answer" });
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(plainAnswer(message)).then(
+        function () { status.textContent = "Copied."; },
+        function () { status.textContent = "Could not copy: select the text instead."; });
+    });
+    return el("div", { className: "keep" }, [button, status]);
+  }
+
   function renderCitations(citations) {
     var items = (citations || []).map(function (citation) {
       var href = safeUrl(citation.url);
@@ -204,14 +253,21 @@
     return items.length ? el("div", { className: "sources" }, [el("p", { className: "sources-title", text: "Sources" }), el("ul", {}, items)]) : null;
   }
 
-  function renderSuggestions(replies) {
+  function renderSuggestions(replies, label) {
     if (!replies || !replies.length) return null;
-    return el("div", { className: "suggestions", role: "group", "aria-label": "Suggested questions" },
+    return el("div", { className: "suggestions", role: "group", "aria-label": label || "Suggested questions" },
       replies.map(function (reply) {
-        var button = el("button", { type: "button", className: "chip", text: reply.title });
-        button.addEventListener("click", function () { ask(reply.title, reply.payload); });
+        var button = el("button", { type: "button", className: "chip", text: String(reply.title) });
+        button.addEventListener("click", function () { ask(String(reply.title), String(reply.payload)); });
         return button;
       }));
+  }
+
+  function renderTopics(topics) {
+    return el("details", { className: "topics" }, [
+      el("summary", { text: "See all topics" }),
+      renderSuggestions(topics, "All topics"),
+    ]);
   }
 
   function render(message) {
@@ -227,11 +283,38 @@
     return el("div", { className: "message bot" + (custom.type ? " " + custom.type : "") }, [
       el("span", { className: "visually-hidden", text: "Assistant: " }),
       custom.type === "answer" && custom.title ? el("p", { className: "answer-title", text: String(custom.title) }) : null,
-      custom.type === "answer" && custom.answer ? renderAnswer(custom.answer) : formatted(message.text),
+      custom.type === "answer" && custom.answer ? renderAnswer(custom.answer) : formatted(message.text, custom.languages),
       custom.type === "answer" ? renderCitations(custom.citations) : null,
       renderSuggestions(message.quick_replies),
+      Array.isArray(custom.topics) ? renderTopics(custom.topics) : null,
+      custom.type === "answer" ? renderCopy(message) : null,
       custom.type === "answer" ? renderFeedback(message) : null,
     ]);
+  }
+
+  // Buttons of earlier turns leave the tab order (a click still works) and look it.
+  function markPast() {
+    var bots = log.querySelectorAll(".message.bot");
+    var latest = bots[bots.length - 1];
+    log.querySelectorAll(".suggestions").forEach(function (group) {
+      var past = !latest || !latest.contains(group) || log.lastElementChild !== latest;
+      group.classList.toggle("past", past);
+      group.querySelectorAll("button").forEach(function (button) {
+        if (past) button.setAttribute("tabindex", "-1");
+        else button.removeAttribute("tabindex");
+      });
+    });
+  }
+
+  function scroller() {
+    return getComputedStyle(log).overflowY === "visible" ? panel : log;
+  }
+
+  // Show the start of a long answer, not its end; otherwise the latest message.
+  function reveal(node) {
+    var box = scroller();
+    if (node) box.scrollTop += node.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+    else box.scrollTop = box.scrollHeight;
   }
 
   function renderAll() {
@@ -240,15 +323,25 @@
     state.outbox.forEach(function (message) {
       if (!message.hidden) log.appendChild(render({ from: "user", text: message.display, waiting: true }));
     });
-    log.scrollTop = log.scrollHeight;
+    notice.open = !state.messages.some(function (m) { return m.from === "user"; }) &&
+      !state.outbox.some(function (m) { return !m.hidden; });
+    renderChecked();
+    markPast();
+    reveal();
   }
 
   function append(message) {
     state.messages.push(message);
     save();
     var node = log.appendChild(render(message));
-    // Show the start of a long answer, not its end.
-    log.scrollTop = message.from === "bot" ? node.offsetTop - log.offsetTop - 8 : log.scrollHeight;
+    markPast();
+    reveal(message.from === "bot" ? node : null);
+  }
+
+  function renderChecked() {
+    checked.textContent = state.sourcesChecked
+      ? "Sources last checked " + new Date(state.sourcesChecked + "T12:00:00").toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" })
+      : "";
   }
 
   function applyScale() {
@@ -330,6 +423,10 @@
     }
     waitingForReply(false);
     problem.hidden = true;
+    if (custom && /^\d{4}-\d{2}-\d{2}$/.test(custom.sources_checked)) {
+      state.sourcesChecked = custom.sources_checked;
+      renderChecked();
+    }
     append({
       from: "bot",
       text: typeof message.text === "string" ? message.text : "",
@@ -402,11 +499,42 @@
     if (moveFocus) (open ? input : launcher).focus();
   }
 
+  function setMenu(open) {
+    menu.hidden = !open;
+    menuButton.setAttribute("aria-expanded", String(open));
+  }
+
+  // The conversation as a page of its own, made here and downloaded: nothing goes to a server.
+  function saveConversation() {
+    var page = document.implementation.createHTMLDocument(options.title);
+    page.documentElement.lang = "en-GB";
+    page.head.prepend(el("meta", { charset: "utf-8" }));
+    page.head.appendChild(el("style", { text: "body{font-family:Arial,sans-serif;max-width:40em;margin:2em auto;padding:0 1em;line-height:1.5;color:#212b32}.message{margin:1em 0;padding:.5em .75em;border-radius:8px;background:#f0f4f5}.message.user{background:#e8f1fa}.visually-hidden{font-weight:bold}" }));
+    var saved = new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
+    page.body.appendChild(el("h1", { text: options.title }));
+    page.body.appendChild(el("p", { text: "Saved on " + saved + ". Where an answer and the linked guidance differ, the guidance is right." }));
+    var copy = log.cloneNode(true);
+    copy.querySelectorAll("button, .suggestions, .topics, .keep, .feedback, a .visually-hidden").forEach(function (node) { node.remove(); });
+    ["role", "aria-live", "aria-label", "tabindex", "id"].forEach(function (name) { copy.removeAttribute(name); });
+    page.body.appendChild(page.importNode(copy, true));
+    var url = URL.createObjectURL(new Blob(["<!doctype html>\n" + page.documentElement.outerHTML], { type: "text/html" }));
+    var anchor = el("a", { href: url, download: "social-media-guidance-conversation.html" });
+    anchor.click();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  }
+
+  function focusable() {
+    return Array.prototype.filter.call(panel.querySelectorAll(FOCUSABLE), function (node) {
+      return node.getAttribute("tabindex") !== "-1" && node.getClientRects().length > 0;
+    });
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value.trim();
     if (!text) return;
     input.value = "";
+    setMenu(false);
     ask(text);
   });
   input.addEventListener("keydown", function (event) {
@@ -421,8 +549,22 @@
     if (event.key === "Escape" && options.mode !== "page") {
       event.stopPropagation();
       setOpen(false, true);
+    } else if (event.key === "Tab" && options.mode !== "page") {
+      // A dialog: Tab and Shift+Tab go round inside it, never to the page underneath.
+      var nodes = focusable();
+      var edge = event.shiftKey ? nodes[0] : nodes[nodes.length - 1];
+      if (root.activeElement === edge) {
+        event.preventDefault();
+        (event.shiftKey ? nodes[nodes.length - 1] : nodes[0]).focus();
+      }
     }
   });
+  // A link that wraps onto several lines would otherwise get the focus while half scrolled away.
+  log.addEventListener("focusin", function (event) {
+    if (event.target !== log) event.target.scrollIntoView({ block: "nearest" });
+  });
+  menuButton.addEventListener("click", function () { setMenu(menu.hidden); });
+  saveButton.addEventListener("click", saveConversation);
   smaller.addEventListener("click", function () { step(-1); });
   larger.addEventListener("click", function () { step(1); });
   retry.addEventListener("click", function () {
@@ -436,6 +578,7 @@
     state.sessionId = null;
     save();
     renderAll();
+    setMenu(false);
     if (socket && socket.connected) socket.emit("session_request", { session_id: null });
     input.focus();
   });

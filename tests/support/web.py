@@ -73,6 +73,31 @@ class Widget:
         self.input.fill(question)
         self.input.press("Enter")
 
+    def menu(self, item: str) -> None:
+        """Press a button of the panel's menu ("larger", "restart", "save", ...)."""
+        if self.part(".menu").is_hidden():
+            self.part(".menu-button").click()
+        self.part(f".menu button.{item}").click()
+
+    def largest_text(self) -> None:
+        """A+ until it can go no larger, then the menu closed again."""
+        self.part(".menu-button").click()
+        while self.part("button.larger").is_enabled():
+            self.part("button.larger").click()
+        self.part(".menu-button").click()
+
+    def conversation_height(self) -> Dict[str, float]:
+        """The panel's height and how much of it shows the conversation (the log), in CSS px."""
+        return self.page.evaluate(
+            """() => {
+                const root = document.querySelector('guidance-chat').shadowRoot;
+                const panel = root.querySelector('.panel').getBoundingClientRect();
+                const log = root.querySelector('.log').getBoundingClientRect();
+                const visible = Math.min(log.bottom, panel.bottom) - Math.max(log.top, panel.top);
+                return {panel: panel.height, conversation: Math.max(0, visible)};
+            }"""
+        )
+
     def wait_for_bot_messages(self, count: int, timeout: float = 30_000) -> None:
         self.page.wait_for_function(
             "n => document.querySelector('guidance-chat').shadowRoot"
@@ -91,7 +116,7 @@ class Widget:
                 if (!el) return {};
                 return {tag: el.tagName.toLowerCase(), cls: el.className || '',
                         inSources: !!el.closest('.sources'), text: el.textContent.trim(),
-                        href: el.getAttribute('href') || ''};
+                        href: el.getAttribute('href') || '', inPanel: !!el.closest('.panel')};
             }"""
         )
 
