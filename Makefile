@@ -15,7 +15,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup validate train web browser run shell test test-fast lint screenshots compare teams-package teams-card evaluate crossval tune bench check-links purge clean
+.PHONY: help setup validate train web browser deploy-tools run shell test test-fast lint screenshots compare teams-package teams-card evaluate crossval tune bench check-links purge clean
 
 help:
 	@echo "make run       set up, train if needed, start the assistant (Ctrl-C stops it)"
@@ -66,6 +66,10 @@ node_modules/.installed: package.json package-lock.json
 browser:
 	@ops/install-browser.sh
 
+# nginx and logrotate, for tests/test_deploy.py's checks of the single-server files.
+deploy-tools:
+	@ops/install-deploy-tools.sh
+
 # The shipped NLU blend against its alternatives on the real test split; writes docs/pipelines.md.
 compare: train
 	$(PYTHON_VENV) -m tools.compare
@@ -89,7 +93,7 @@ run: train web
 shell: train
 	$(PYTHON_VENV) -m ops.run --shell
 
-test: lint train web browser
+test: lint train web browser deploy-tools
 	$(PYTHON_VENV) -m pytest
 
 test-fast: setup

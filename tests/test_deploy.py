@@ -476,8 +476,6 @@ READ_ELSEWHERE = {
     "RASA_TELEMETRY_ENABLED": "Rasa",
     "SQLALCHEMY_SILENCE_UBER_WARNING": "SQLAlchemy",
     "SANIC_HOST": "rasa-sdk (where the action server listens)",
-    # privacy/ids.py reads it from the change that brings keyed conversation ids (issue 16).
-    "GUIDANCE_CONVERSATION_KEY": "privacy/ids.py",
 }
 
 
