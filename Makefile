@@ -15,7 +15,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup validate train web browser deploy-tools run shell test test-fast lint screenshots compare teams-package teams-card evaluate crossval tune bench check-links purge clean
+.PHONY: help setup validate train web browser deploy-tools stores run run-cluster stop-cluster shell test test-fast lint screenshots compare teams-package teams-card evaluate crossval tune bench bench-cluster check-links purge clean
 
 help:
 	@echo "make run       set up, train if needed, start the assistant (Ctrl-C stops it)"
@@ -29,6 +29,8 @@ help:
 	@echo "make tune      suggest blend weights and confidence thresholds from the tuning split"
 	@echo "make compare   the sparse NLU pipeline against a pre-trained sentence embedding"
 	@echo "make bench     training, start-up, latency under load, memory; writes docs/benchmarks.md"
+	@echo "make run-cluster  2 Rasa servers behind nginx with PostgreSQL and Redis (make stop-cluster)"
+	@echo "make bench-cluster  1 replica against 2 behind nginx; writes docs/scaling.md"
 	@echo "make teams-package  build/teams-app.zip for Microsoft Teams (needs MICROSOFT_APP_ID)"
 	@echo "make validate  check the training data and the knowledge base (docs/content-guide.md)"
 	@echo "make check-links  request every cited URL (needs internet)"
@@ -70,6 +72,16 @@ browser:
 deploy-tools:
 	@ops/install-deploy-tools.sh
 
+# PostgreSQL and Redis on their local ports, for the cluster (installed and started if missing).
+stores:
+	@ops/install-stores.sh
+
+run-cluster: train web deploy-tools stores
+	$(PYTHON_VENV) -m ops.cluster start
+
+stop-cluster: setup
+	$(PYTHON_VENV) -m ops.cluster stop
+
 # The shipped NLU blend against its alternatives on the real test split; writes docs/pipelines.md.
 compare: train
 	$(PYTHON_VENV) -m tools.compare
@@ -93,7 +105,7 @@ run: train web
 shell: train
 	$(PYTHON_VENV) -m ops.run --shell
 
-test: lint train web browser deploy-tools
+test: lint train web browser deploy-tools stores
 	$(PYTHON_VENV) -m pytest
 
 test-fast: setup
@@ -123,6 +135,9 @@ tune: train
 
 bench: train .venv-bench/.installed
 	$(PYTHON_VENV) -m tools.bench
+
+bench-cluster: train web deploy-tools stores .venv-bench/.installed
+	$(PYTHON_VENV) -m tools.bench_cluster
 
 # Every URL the knowledge base cites, requested (needs internet; not part of make test).
 check-links: setup

@@ -36,9 +36,11 @@ def _store_writable(servers: Servers) -> bool:
     from rasa.utils.endpoints import read_endpoint_config
     from sqlalchemy import create_engine, text
 
-    config = read_endpoint_config(str(servers.endpoints_path), "tracker_store").kwargs
+    endpoint = read_endpoint_config(str(servers.endpoints_path), "tracker_store")
+    config = endpoint.kwargs
     url = SQLTrackerStore.get_db_url(
-        **{k: config.get(k) for k in ("dialect", "host", "port", "db", "username", "password")}
+        host=endpoint.url or config.get("host"),
+        **{k: config.get(k) for k in ("dialect", "port", "db", "username", "password")},
     )
     try:
         with create_engine(url, pool_pre_ping=True).connect() as connection:

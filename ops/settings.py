@@ -16,3 +16,13 @@ SANIC_REQUEST_MAX_SIZE = os.getenv("SANIC_REQUEST_MAX_SIZE", "1000000")
 # Open chat windows hold long-polls: don't wait 15 s for them when stopping.
 SANIC_GRACEFUL_SHUTDOWN_TIMEOUT = os.getenv("SANIC_GRACEFUL_SHUTDOWN_TIMEOUT", "3")
 RETENTION_DAYS = float(os.getenv("GUIDANCE_RETENTION_DAYS", "30"))
+# The cluster (`make run-cluster`, ops/cluster.py): nginx's port, how many Rasa servers, and the
+# shared stores (installed and started locally when these are not set).
+CLUSTER_PORT = int(os.getenv("CLUSTER_PORT", "8090"))
+CLUSTER_REPLICAS = int(os.getenv("CLUSTER_REPLICAS", "2"))
+DATABASE_URL_SET = bool(os.getenv("DATABASE_URL"))
+DATABASE_URL = os.getenv(
+    "DATABASE_URL", "postgresql://postgres:guidance-local@127.0.0.1:5432/guidance"
+)
+REDIS_URL_SET = bool(os.getenv("REDIS_URL"))
+REDIS_URL = os.getenv("REDIS_URL", "redis://127.0.0.1:6379/1")

@@ -89,9 +89,11 @@ def write_keeping_notes(report: Path, generated: str) -> None:
     report.write_text(generated + ("\n" + notes if notes else ""), encoding="utf-8")
 
 
-def _load(
-    servers: Servers, users: int, seconds: int, questions: Path, out: Path
+def closed_loop(
+    host: str, users: int, seconds: int, questions: Path, out: Path
 ) -> Dict[str, float]:
+    """`users` conversations at once, each sending its next message as soon as the reply
+    arrives, for `seconds`, against the REST channel at `host` (locust)."""
     prefix = out / f"users{users}"
     subprocess.run(
         [
@@ -108,7 +110,7 @@ def _load(
             "--stop-timeout",
             "10",
             "--host",
-            servers.rasa_url,
+            host,
             "--csv",
             str(prefix),
             "--only-summary",
@@ -176,12 +178,22 @@ def main() -> int:
             with servers:
                 figures["startup_s"] = time.perf_counter() - started
                 figures["rasa_rss_idle_mb"] = _rss_mb(servers.rasa_server.pid)
-                _load(servers, 4, 10, out / "questions.json", out)  # warm-up, not reported
+                closed_loop(
+                    servers.rasa_url, 4, 10, out / "questions.json", out
+                )  # warm-up, not reported
                 for users in CONCURRENCY:
-                    runs.append(_load(servers, users, args.seconds, out / "questions.json", out))
+                    runs.append(
+                        closed_loop(
+                            servers.rasa_url, users, args.seconds, out / "questions.json", out
+                        )
+                    )
                 before = _rss_mb(servers.rasa_server.pid)
-                soak = _load(
-                    servers, args.soak_users, args.soak_seconds, out / "questions.json", out
+                soak = closed_loop(
+                    servers.rasa_url,
+                    args.soak_users,
+                    args.soak_seconds,
+                    out / "questions.json",
+                    out,
                 )
                 figures.update(
                     rasa_rss_mb=_rss_mb(servers.rasa_server.pid),

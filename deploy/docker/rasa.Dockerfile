@@ -19,6 +19,7 @@ COPY actions/ actions/
 COPY channels/ channels/
 COPY components/ components/
 COPY privacy/ privacy/
+COPY stores/ stores/
 COPY ops/ ops/
 COPY data/guidance/ data/guidance/
 # Defaults for a plain `docker run` (SQLite in the volume below, the action server on the

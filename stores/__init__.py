@@ -1,0 +1,1 @@
+"""Stores the Rasa server is configured with (endpoints files) beyond Rasa's own."""
