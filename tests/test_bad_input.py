@@ -114,10 +114,13 @@ def test_the_input_channel_is_set_by_the_server_not_the_client(servers):
     assert channels == {"rest"}
 
 
-def test_malformed_http_framing_gets_a_400_and_no_traceback(servers):
+@pytest.mark.parametrize("length", [b"abc", b"5, 5", b"0x10", b"-1"])
+def test_malformed_http_framing_gets_a_400_and_no_traceback(servers, length):
     host, port = servers.host, servers.rasa_port
     with socket.create_connection((host, port), timeout=10) as connection:
-        connection.sendall(b"POST /webhooks/rest/webhook HTTP/1.1\r\nContent-Length: x\r\n\r\n")
+        connection.sendall(
+            b"POST /webhooks/rest/webhook HTTP/1.1\r\nContent-Length: " + length + b"\r\n\r\n"
+        )
         status = connection.recv(200).split(b"\r\n")[0]
 
     assert b" 400 " in status

@@ -14,6 +14,7 @@ from ops.purge import purge
 from ops.servers import Servers, StartError, endpoints_in, free_port
 from privacy.ids import stored_id
 from tests.support.servers import running_servers, stored_events
+from tests.support.socketio_client import ChatClient
 from tools.chat_client import send
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
@@ -122,7 +123,7 @@ def _hung_action_server() -> Iterator[int]:
             connection.close()
 
 
-def test_a_hung_action_server_gets_the_apology_within_5_seconds(tmp_path):
+def test_a_hung_action_server_gets_the_apology_within_5_seconds_on_rest_and_socketio(tmp_path):
     with _hung_action_server() as port, (tmp_path / "servers.log").open("w") as log:
         servers = Servers(
             rasa_port=free_port(),
@@ -135,11 +136,20 @@ def test_a_hung_action_server_gets_the_apology_within_5_seconds(tmp_path):
             started = time.monotonic()
             reply = send(servers.rest_webhook, "action-hung", FRIEND_REQUEST)
             waited = time.monotonic() - started
+            chat = ChatClient(servers.rasa_url)
+            try:
+                session = chat.session()
+                started = time.monotonic()
+                chat_reply = chat.ask(session, FRIEND_REQUEST)
+                chat_waited = time.monotonic() - started
+            finally:
+                chat.close()
         finally:
             servers.stop()
 
     assert reply.custom == {"type": "unavailable", "reason": "fault"}
-    assert waited < 5
+    assert chat_reply["custom"] == {"type": "unavailable", "reason": "fault"}
+    assert waited < 5 and chat_waited < 5
     assert "x-rayed last week" not in (tmp_path / "servers.log").read_text()
 
 
