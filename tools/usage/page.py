@@ -12,6 +12,7 @@ from tools.usage.themes import Theme
 from tools.usage.usage import REASONS
 
 QUESTIONS_PER_THEME = 6
+THEMES = 25
 TOP_PASSAGES = 25
 
 STYLE = """
@@ -28,6 +29,8 @@ th, td { text-align: left; padding: 0.25rem 0.7rem 0.25rem 0; border-bottom: 1px
          vertical-align: top; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 figure { margin: 1rem 0; } svg { max-width: 100%; height: auto; }
+figure svg text { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif !important; }
+caption { text-align: left; }
 .theme { margin: 1rem 0; padding: 0.5rem 0.8rem; border-left: 4px solid #E69F00; background: #fafafa; }
 .theme h3 { margin: 0; font-size: 1rem; } .theme ul { margin: 0.3rem 0; padding-left: 1.2rem; }
 .note { color: #505a5f; font-size: 0.9rem; }
@@ -71,7 +74,7 @@ def _themes(name: str, found: List[Theme], clarified: bool) -> str:
     if not found:
         return "<p>None in this period.</p>"
     parts = [f'<div id="{name}">']
-    for theme in found:
+    for theme in found[:THEMES]:
         words = ", ".join(theme.words) or "(no common words)"
         offered = ""
         if clarified and theme.offered:
@@ -91,6 +94,12 @@ def _themes(name: str, found: List[Theme], clarified: bool) -> str:
             f"wording{'' if len(theme.questions) == 1 else 's'}</h3>{offered}<ul>{questions}</ul>"
             + (f"<p class=note>and {more:,} more</p>" if more > 0 else "")
             + "</section>"
+        )
+    rest = found[THEMES:]
+    if rest:
+        parts.append(
+            f"<p class=note>and {len(rest):,} smaller themes, asked "
+            f"{sum(t.asked for t in rest):,} times in all (every question: <code>make label</code>)</p>"
         )
     return "".join(parts) + "</div>"
 
