@@ -4,6 +4,7 @@ scripts, and the text stays text (the page's font, searchable, read by screen re
 from __future__ import annotations
 
 import io
+import re
 from typing import Dict, List, Sequence
 
 import matplotlib
@@ -28,7 +29,7 @@ def _svg(figure: Figure, label: str) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg[svg.index("<svg") :], flags=re.DOTALL)
     return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
 
