@@ -20,6 +20,7 @@ from pathlib import Path
 from actions import knowledge_base, settings
 from ops import settings as ops_settings
 from ops.paths import ROOT
+from tools.report import shown
 from tools.usage import to_label
 from tools.usage.marks import MarkError, read
 from tools.usage.merge import OWNERS_FILE, Outcome, merge
@@ -79,7 +80,7 @@ def main() -> int:
         parser.error(str(problem))
     os.chdir(ROOT)  # the SQLite path in endpoints.yml is relative to the project
     path = export(args.endpoints, period, args.out.resolve())
-    print(f"Wrote {path}: mark it, then make label MERGE={path}")
+    print(f"Wrote {shown(path)}: mark it, then make label MERGE={shown(path)}")
     return 0
 
 

@@ -27,21 +27,27 @@ from tools.usage.usage import read_usage
 STORES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
-def make_report(endpoints: Path, period: Period, out: Path) -> Report:
-    """Read the period from the store and write usage.html and usage.md into `out`."""
+def make_report(endpoints: Path, period: Period, out: Path, source: str = "") -> Report:
+    """Read the period from the store and write usage.html and usage.md into `out`. `source`
+    says what the store holds, when it is not real conversations."""
     store = open_store(endpoints)
     usage = read_usage(events(store, period), period)
     dialect = store.engine.dialect.name
     report = build(
         usage,
         knowledge_base.load(settings.GUIDANCE_DIR),
-        store=STORES.get(dialect, dialect),
+        store=" ".join(filter(None, [source, STORES.get(dialect, dialect)])),
         made=dt.datetime.now(UK),
     )
     out.mkdir(parents=True, exist_ok=True)
     (out / "usage.html").write_text(page.render(report), encoding="utf-8")
     (out / "usage.md").write_text(summary.render(report), encoding="utf-8")
     return report
+
+
+def shown(path: Path) -> Path:
+    """A path as the user would type it from the project folder."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
 
 
 def main() -> int:
@@ -60,12 +66,13 @@ def main() -> int:
         parser.error(str(problem))
     os.chdir(ROOT)  # the SQLite path in endpoints.yml is relative to the project
     started = time.monotonic()
-    report = make_report(args.endpoints, period, args.out.resolve())
+    out = args.out.resolve()
+    report = make_report(args.endpoints, period, out)
     conversations = sum(report.usage.conversations.values())
     print(
         f"{period}: {conversations:,} conversations, read and drawn in "
-        f"{time.monotonic() - started:.1f} s.\nWrote {args.out / 'usage.html'} and "
-        f"{args.out / 'usage.md'}."
+        f"{time.monotonic() - started:.1f} s.\nWrote {shown(out / 'usage.html')} and "
+        f"{shown(out / 'usage.md')}."
     )
     return 0
 
