@@ -15,7 +15,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup validate train web browser deploy-tools stores run run-cluster stop-cluster shell test test-fast lint screenshots compare teams-package teams-card evaluate crossval tune bench bench-cluster check-links purge clean
+.PHONY: help setup validate train web browser deploy-tools stores run run-cluster stop-cluster shell test test-fast lint screenshots compare teams-package teams-card evaluate crossval tune bench bench-cluster check-links purge report label report-example clean
 
 help:
 	@echo "make run       set up, train if needed, start the assistant (Ctrl-C stops it)"
@@ -35,6 +35,10 @@ help:
 	@echo "make validate  check the training data and the knowledge base (docs/content-guide.md)"
 	@echo "make check-links  request every cited URL (needs internet)"
 	@echo "make purge     delete conversations older than GUIDANCE_RETENTION_DAYS (default 30)"
+	@echo "make report FROM=2026-11-01 TO=2026-11-30  (or DAYS=30) how it was used: reports/usage.html, usage.md"
+	@echo "make label FROM=... TO=...  the declined, clarified and not-helpful questions to mark"
+	@echo "make label MERGE=<file>     merge the marked questions into data/nlu/owners.yml"
+	@echo "make report-example  docs/report-example.html and .png, from generated conversations"
 
 setup: $(VENV)/.installed
 
@@ -145,6 +149,18 @@ check-links: setup
 
 purge: setup
 	$(PYTHON_VENV) -m ops.purge
+
+# The owners' report and labelling loop (docs/content-guide.md), on the store ENDPOINTS names.
+PERIOD_ARGS = $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO)) $(if $(DAYS),--days $(DAYS))
+
+report: setup
+	$(PYTHON_VENV) -m tools.report $(PERIOD_ARGS)
+
+label: setup
+	$(PYTHON_VENV) -m tools.label $(if $(MERGE),--merge $(MERGE)) $(PERIOD_ARGS)
+
+report-example: setup browser
+	$(PYTHON_VENV) -m tools.report_example
 
 clean:
 	rm -rf models results build .pytest_cache .venv-bench node_modules teams/node_modules

@@ -11,7 +11,7 @@ TRACKED = subprocess.run(
 ).stdout.split()
 TOP_LEVEL = {name.split("/")[0] for name in TRACKED}
 # Made by the commands, never in git: named in the docs as where things appear.
-GENERATED = ("var/", "models/", "results/", "build/", "node_modules/", ".venv")
+GENERATED = ("var/", "models/", "results/", "build/", "node_modules/", ".venv", "reports/")
 BACKTICKED = re.compile(r"`([^`\s]+)`")
 
 

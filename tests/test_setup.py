@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.training_data import ROOT
+from tools.training_data import ROOT
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 

@@ -1,7 +1,7 @@
 import yaml
 
 from tests.support.contract import TOPIC_IDS
-from tests.support.training_data import (
+from tools.training_data import (
     ROOT,
     evaluation_sets,
     held_out_phrases,

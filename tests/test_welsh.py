@@ -8,7 +8,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from components.welsh import WelshDetector, is_welsh
 from ops.paths import ROOT
-from tests.support.training_data import evaluation_sets, nlu_examples
+from tools.training_data import evaluation_sets, nlu_examples
 
 SOURCE_GUIDANCE = "https://www.sor.org/learning/document-library/somerad-guidance"
 WELSH = yaml.safe_load((ROOT / "tests/language/welsh.yml").read_text(encoding="utf-8"))

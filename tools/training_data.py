@@ -1,4 +1,5 @@
-"""Read the NLU training examples and the held-out phrases, for the data-hygiene tests."""
+"""Read the NLU training examples and the held-out phrases, and find near copies between them:
+the data-hygiene tests and `make label`'s merge (tools/label.py) both check with it."""
 
 from __future__ import annotations
 
@@ -58,13 +59,19 @@ def evaluation_sets() -> Dict[str, dict]:
     }
 
 
-def held_out_phrases() -> List[str]:
-    """Every phrase the tests send: evaluation sets and the literals in test modules."""
+def evaluation_phrases() -> List[str]:
+    """Every question and conversation turn of the evaluation sets."""
     phrases = []
     for content in evaluation_sets().values():
         phrases += [q["text"] for q in content.get("questions", [])]
         for conversation in content.get("conversations", []):
             phrases += [turn["text"] for turn in conversation["turns"]]
+    return phrases
+
+
+def held_out_phrases() -> List[str]:
+    """Every phrase the tests send: evaluation sets and the literals in test modules."""
+    phrases = evaluation_phrases()
     for path in (ROOT / "tests").glob("test_*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
