@@ -11,20 +11,18 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Iterator, List, Optional
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 import pytest
 
-from ops import settings
 from ops.cluster import Cluster
 from ops.servers import free_port
 from ops.stores import Stores
 from privacy.ids import stored_id
+from tests.support.stores import own_database
 from tools.chat_client import Reply, send
 
 pytestmark = pytest.mark.e2e
@@ -61,7 +59,7 @@ class Redis:
 
 @pytest.fixture(scope="module")
 def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redis]:
-    subprocess.run(["ops/install-stores.sh"], check=True)  # PostgreSQL, and redis-server
+    subprocess.run(["ops/install-stores.sh"], check=True)  # redis-server, and PostgreSQL
     server = Redis(tmp_path_factory.mktemp("redis"))
     server.start()
     yield server
@@ -70,18 +68,8 @@ def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redis]:
 
 @pytest.fixture(scope="module")
 def stores(redis: Redis) -> Iterator[Stores]:
-    server = urlsplit(settings.DATABASE_URL)
-    database = f"guidance_test_{uuid.uuid4().hex[:8]}"
-    stores = Stores(
-        urlunsplit(server._replace(path=f"/{database}")), f"redis://127.0.0.1:{redis.port}/1"
-    )
-    stores.create_database()
-    yield stores
-    connection = psycopg2.connect(urlunsplit(server._replace(path="/postgres")))
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    connection.close()
+    with own_database("guidance_cluster") as database_url:
+        yield Stores(database_url, f"redis://127.0.0.1:{redis.port}/1")
 
 
 @pytest.fixture(scope="module")

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import re
-import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Dict, List
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg2
 import pytest
 import yaml
 
+from tests.support.stores import own_database
 from tools.report import make_report
 from tools.usage.generator import generate
 from tools.usage.period import Period, period_from
@@ -143,20 +140,10 @@ def test_the_report_of_a_sqlite_store_shows_the_known_counts_of_its_period(sqlit
 
 @pytest.fixture
 def postgresql_database(monkeypatch) -> str:
-    """A database of the test's own on the PostgreSQL at DATABASE_URL (by default the
-    machine's), dropped afterwards; DATABASE_URL names it, as endpoints.postgres.yml reads."""
-    server = urlsplit(os.getenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
-    name = f"guidance_report_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(urlunsplit(server._replace(path="/postgres")), connect_timeout=5)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    url = urlunsplit(server._replace(path=f"/{name}"))
-    monkeypatch.setenv("DATABASE_URL", url)
-    yield url
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    """A database of the test's own; DATABASE_URL names it, as endpoints.postgres.yml reads."""
+    with own_database("guidance_report") as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        yield url
 
 
 @pytest.mark.e2e
