@@ -41,4 +41,5 @@ REPLY_TYPES = (
 
 # A question the shipped model is unsure about, so it asks which of 2-3 topics was meant; the
 # channels' clarify tests use it (measured: tests/test_conversation.py checks it still is).
-AMBIGUOUS_QUESTION = "can I post it"
+# ("can I post it" starts the "before you post" check.)
+AMBIGUOUS_QUESTION = "can I post about work"
