@@ -81,7 +81,7 @@ def test_the_check_covers_the_guidance_s_checks_and_each_risk_cites_a_passage():
     [
         ("nope", False),
         ("Not really.", False),
-        ("no, it was at home", False),
+        ("no, it was taken at home", False),
         ("yes, a scan", True),
         ("Yeah", True),
         ("not sure", True),  # in doubt counts as yes
@@ -153,7 +153,7 @@ def question_asked(reply):
 
 def run_check(conversation, answers):
     """Start the check, give `answers` in turn; return every reply, the verdict last."""
-    replies = [conversation("check my post")]
+    replies = [conversation("can I post this?")]
     for answer in answers:
         replies.append(conversation(answer))
     return replies
