@@ -1,4 +1,4 @@
-"""Render guidance answers, clarify questions and help as bot messages.
+"""Render answers, clarify questions, help, feedback and the check's verdict as bot messages.
 
 One function per reply kind returns the keyword arguments for
 `CollectingDispatcher.utter_message`: the wording comes from domain.yml responses, the
