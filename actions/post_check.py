@@ -2,7 +2,7 @@
 
 The content is data/guidance/check.yml (what a "yes" to each question means, with the passage
 that says so) and the questions' wording in domain.yml (`utter_ask_check_<id>`). Every cited
-passage must exist in the knowledge base, so a typo fails when the action server starts.
+passage must exist in the knowledge base: `make validate` refuses a typo.
 """
 
 from __future__ import annotations
