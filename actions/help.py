@@ -6,6 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import knowledge_base, replies, settings
+from actions.feedback import offer_contact
 
 
 class ActionShowHelp(Action):
@@ -20,4 +21,5 @@ class ActionShowHelp(Action):
     ) -> List[Dict[Text, Any]]:
         kb = knowledge_base.cached(settings.GUIDANCE_DIR)
         dispatcher.utter_message(**replies.overview(kb))
+        offer_contact(dispatcher)
         return []

@@ -1,4 +1,4 @@
-"""Render guidance answers, clarify questions and help as bot messages.
+"""Render answers, clarify questions, help, feedback and the check's verdict as bot messages.
 
 One function per reply kind returns the keyword arguments for
 `CollectingDispatcher.utter_message`: the wording comes from domain.yml responses, the
@@ -13,9 +13,11 @@ import json
 from typing import Any, Dict, Iterable, List, Optional
 
 from actions.knowledge_base import KnowledgeBase, Passage, Topic
-from actions.passage_choice import Choice, Match
+from actions.passage_choice import Choice, Match, matches
+from actions.post_check import Check
 
 MAX_FOLLOW_UPS = 4
+MAX_OTHER_ANSWERS = 3
 
 
 def payload(topic: Topic, passage: Optional[Passage] = None) -> str:
@@ -121,6 +123,44 @@ def clarify(kb: KnowledgeBase, options: List[Match], topic_ids: List[str]) -> Di
     return {"response": "utter_clarify", "buttons": buttons, "json_message": contract}
 
 
+def closest_other_answers(
+    kb: KnowledgeBase, passage_ranking: List[Dict[str, Any]], rated: Optional[str]
+) -> List[Dict[str, str]]:
+    """Up to three answers nearest the question after the one rated not helpful: the next
+    passages in its ranking, or else the rated passage's topic's other passages."""
+    found = [m for m in matches(kb, passage_ranking).values() if m.passage.id != rated]
+    if not found and rated in kb.passages:
+        topic = kb.topics[kb.passages[rated].topics[0]]
+        found = [Match(p, 0.0, p.questions[0]) for p in topic.passages if p.id != rated]
+    return [
+        {**_passage_button(kb.topics[m.passage.topics[0]], m), "passage": m.passage.id}
+        for m in found[:MAX_OTHER_ANSWERS]
+    ]
+
+
+def not_helpful(
+    reason: str,
+    topic: Optional[str],
+    passage: Optional[str],
+    others: List[Dict[str, str]],
+    extra_buttons: Iterable[Dict[str, str]] = (),
+) -> Dict[str, Any]:
+    """After "not helpful" and its reason: ask again in other words, or try a closer answer."""
+    buttons = [{"title": o["title"], "payload": o["payload"]} for o in others]
+    return {
+        "response": "utter_feedback_not_helpful",
+        "buttons": [*buttons, *extra_buttons],
+        "json_message": {
+            "type": "feedback",
+            "rating": "not_helpful",
+            "reason": reason,
+            "topic": topic,
+            "passage": passage,
+            "other_answers": others,
+        },
+    }
+
+
 def overview(kb: KnowledgeBase) -> Dict[str, Any]:
     """What the assistant covers, with example questions as buttons. The contract adds every
     topic (the chat window lists them under "See all topics") and the date by which every
@@ -134,5 +174,33 @@ def overview(kb: KnowledgeBase) -> Dict[str, Any]:
             "type": "smalltalk",
             "topics": [{"id": t.id, **_topic_button(t)} for t in kb.topics.values()],
             "sources_checked": min(p.checked for p in kb.passages.values()).isoformat(),
+        },
+    }
+
+
+def check_verdict(kb: KnowledgeBase, verdict: str, risks: List[Check]) -> Dict[str, Any]:
+    """The check's verdict: one line per risk found, with what to do instead and the
+    passage that says so."""
+    return {
+        "response": f"utter_check_{verdict}",
+        "risks": _bullets(
+            f"{c.risk} {c.instead} ({c.passage.source.short_name}, {c.passage.section}: "
+            f"{c.passage.url})"
+            for c in risks
+        ),
+        "json_message": {
+            "type": "check_verdict",
+            "verdict": verdict,
+            "risks": [
+                {
+                    "check": c.id,
+                    "passage": c.passage.id,
+                    "url": c.passage.url,
+                    "risk": c.risk,
+                    "instead": c.instead,
+                    "citation": c.passage.citation(),
+                }
+                for c in risks
+            ],
         },
     }

@@ -20,3 +20,14 @@ THRESHOLDS = Thresholds(
 
 # How a passage is chosen within and across topics (actions/passage_choice.py).
 PASSAGE_CHOICE = PassageChoice()
+
+# A person to ask (the communications or information-governance team, the SoR rep), shown in
+# help and after "not helpful": an email address or an intranet page. Unset: no contact line.
+CONTACT_ADDRESS = os.getenv("GUIDANCE_CONTACT_ADDRESS", "").strip()
+CONTACT_NAME = (
+    os.getenv("GUIDANCE_CONTACT_NAME", "").strip() or "the team that looks after this guidance"
+)
+
+# Teams only: the channel "Ask an expert" posts a question to (its id, 19:...@thread.tacv2;
+# channels/teams/ posts it). Unset: no "Ask an expert".
+EXPERT_CHANNEL_ID = os.getenv("TEAMS_EXPERT_CHANNEL_ID", "").strip()

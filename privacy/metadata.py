@@ -10,6 +10,8 @@ from typing import Any, Callable, Dict, Optional
 from privacy.redaction import redact
 
 TOPIC_OR_RATING = re.compile(r"[a-z_]{1,64}")
+PASSAGE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+){0,11}")
+REASONS = ("wrong_topic", "not_answered", "unclear", "out_of_date")
 LOCALE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3}")
 
 
@@ -22,12 +24,24 @@ def _page(value: Any) -> Optional[str]:
 
 
 def _feedback(value: Any) -> Optional[Dict[str, str]]:
+    """The rating, the topic and passage rated, and after "not helpful" what was wrong: ids
+    and fixed words only, never free text."""
     if not isinstance(value, dict):
         return None
-    kept = {k: value[k] for k in ("rating", "topic") if isinstance(value.get(k), str)}
+    kept = {
+        k: value[k]
+        for k in ("rating", "topic", "passage", "reason")
+        if isinstance(value.get(k), str)
+    }
     if kept.get("rating") not in ("helpful", "not_helpful"):
         return None
-    return {k: v for k, v in kept.items() if TOPIC_OR_RATING.fullmatch(v)}
+    valid = {
+        "rating": TOPIC_OR_RATING.fullmatch,
+        "topic": TOPIC_OR_RATING.fullmatch,
+        "passage": lambda v: len(v) <= 100 and PASSAGE.fullmatch(v),
+        "reason": lambda v: kept["rating"] == "not_helpful" and v in REASONS,
+    }
+    return {k: v for k, v in kept.items() if valid[k](v)}
 
 
 ALLOWED_METADATA: Dict[str, Callable[[Any], Any]] = {

@@ -1,7 +1,10 @@
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import settings
+from actions.feedback import ActionAskExpert, ActionFeedback
 from actions.guidance import ActionAnswerGuidance
 from actions.help import ActionShowHelp
 
@@ -224,3 +227,135 @@ def test_an_unsure_question_that_quotes_a_passage_question_is_answered_by_it(kno
         ),
     )
     assert messages[0]["custom"]["answer"]["passage"] == caldicott.id
+
+
+def feedback_tracker(feedback, channel="socketio", question=None):
+    """A conversation whose latest message is `/feedback` with `feedback` as its metadata,
+    after `question` (a user event's text and parse data)."""
+    events = []
+    if question:
+        events.append({"event": "user", "input_channel": channel, **question})
+    feedback_event = {
+        "event": "user",
+        "text": "/feedback",
+        "input_channel": channel,
+        "parse_data": {"intent": {"name": "feedback"}},
+        "metadata": {"feedback": feedback},
+    }
+    return Tracker(
+        sender_id="unit",
+        slots={},
+        latest_message={
+            **feedback_event["parse_data"],
+            "text": "/feedback",
+            "metadata": {"feedback": feedback},
+        },
+        events=[*events, feedback_event],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+FRIEND_REQUEST = {
+    "text": "can I accept a friend request from a patient?",
+    "parse_data": {
+        "intent": {"name": "professional_boundaries"},
+        "passage_ranking": [
+            {"name": "hcpc-tip-boundaries", "similarity": 0.8, "question": 0},
+            {"name": "mdu-patient-contact", "similarity": 0.7, "question": 0},
+            {"name": "hcpc-1-8-power-trust", "similarity": 0.6, "question": 0},
+        ],
+    },
+}
+
+
+def test_helpful_feedback_is_thanked():
+    messages, _ = run(
+        ActionFeedback(), feedback_tracker({"rating": "helpful", "topic": "students"})
+    )
+
+    assert [m["response"] for m in messages] == ["utter_feedback"]
+
+
+def test_not_helpful_asks_what_was_wrong_about_that_answer():
+    rated = {"rating": "not_helpful", "topic": "students", "passage": "hcpc-students-guidance"}
+    messages, _ = run(ActionFeedback(), feedback_tracker(rated))
+
+    assert [m["response"] for m in messages] == ["utter_feedback_ask_reason"]
+    assert messages[0]["topic"] == "students"
+    assert messages[0]["passage"] == "hcpc-students-guidance"
+
+
+def test_a_reason_gets_the_closest_other_answers_and_no_person_when_none_is_set_up(monkeypatch):
+    monkeypatch.setattr(settings, "CONTACT_ADDRESS", "")
+    rated = {
+        "rating": "not_helpful",
+        "topic": "professional_boundaries",
+        "passage": "hcpc-tip-boundaries",
+        "reason": "not_answered",
+    }
+    messages, _ = run(ActionFeedback(), feedback_tracker(rated, question=FRIEND_REQUEST))
+
+    (message,) = messages
+    custom = message["custom"]
+    assert (custom["type"], custom["reason"], custom["passage"]) == (
+        "feedback",
+        "not_answered",
+        "hcpc-tip-boundaries",
+    )
+    assert [o["passage"] for o in custom["other_answers"]] == [
+        "mdu-patient-contact",
+        "hcpc-1-8-power-trust",
+    ]
+    assert [b["payload"] for b in message["buttons"]] == [
+        o["payload"] for o in custom["other_answers"]
+    ]
+
+
+def test_the_trust_s_contact_follows_not_helpful_and_help_when_set_up(monkeypatch):
+    monkeypatch.setattr(settings, "CONTACT_ADDRESS", "socialmedia@trust.example.nhs.uk")
+    monkeypatch.setattr(settings, "CONTACT_NAME", "the communications team")
+    rated = {"rating": "not_helpful", "topic": "students", "reason": "unclear"}
+    after_feedback, _ = run(ActionFeedback(), feedback_tracker(rated))
+    help_messages, _ = run(ActionShowHelp(), tracker("help"))
+
+    for messages in (after_feedback, help_messages):
+        contact = messages[-1]
+        assert contact["response"] == "utter_contact"
+        assert contact["contact_address"] == "socialmedia@trust.example.nhs.uk"
+        assert "custom" not in contact or not contact["custom"]
+
+
+@pytest.mark.parametrize("channel, configured", [("botframework", ""), ("socketio", "19:x")])
+def test_ask_an_expert_is_offered_only_in_teams_with_a_channel_set_up(
+    monkeypatch, channel, configured
+):
+    monkeypatch.setattr(settings, "EXPERT_CHANNEL_ID", configured)
+    rated = {"rating": "not_helpful", "topic": "students", "reason": "unclear"}
+    messages, _ = run(ActionFeedback(), feedback_tracker(rated, channel=channel))
+
+    assert "/ask_expert" not in [b["payload"] for m in messages for b in m.get("buttons", [])]
+
+
+def test_ask_an_expert_in_teams_sends_the_stored_question_to_the_channel(monkeypatch):
+    monkeypatch.setattr(settings, "EXPERT_CHANNEL_ID", "19:experts@thread.tacv2")
+    rated = {"rating": "not_helpful", "topic": "students", "reason": "unclear"}
+    offered, _ = run(ActionFeedback(), feedback_tracker(rated, "botframework", FRIEND_REQUEST))
+    asked, _ = run(ActionAskExpert(), feedback_tracker({}, "botframework", FRIEND_REQUEST))
+
+    assert {"title": "Ask an expert", "payload": "/ask_expert"} in offered[0]["buttons"]
+    assert asked[0]["custom"] == {
+        "type": "expert_request",
+        "question": FRIEND_REQUEST["text"],
+        "topic": "professional_boundaries",
+    }
+
+
+def test_ask_an_expert_elsewhere_says_who_else_to_ask(monkeypatch):
+    monkeypatch.setattr(settings, "EXPERT_CHANNEL_ID", "19:experts@thread.tacv2")
+    monkeypatch.setattr(settings, "CONTACT_ADDRESS", "")
+    messages, _ = run(ActionAskExpert(), feedback_tracker({}, "rest", FRIEND_REQUEST))
+
+    assert [m["response"] for m in messages] == ["utter_no_expert"]

@@ -1,8 +1,13 @@
 """End to end over the REST channel: a real Rasa server, action server and trained model."""
 
+import json
+
 import pytest
+import requests
 
 from tests.support.contract import AMBIGUOUS_QUESTION, REPLY_TYPES, TOPIC_IDS
+from tests.support.servers import raw_store_and_log, stored_events
+from tools.chat_client import Reply, send
 
 pytestmark = pytest.mark.e2e  # servers, a browser or the trained model: not in `make test-fast`
 
@@ -167,7 +172,9 @@ def test_help_lists_the_topics_with_example_questions(conversation, knowledge_ba
     assert_contract(reply)
     assert reply.kind == "smalltalk"
     assert knowledge_base.topics["messaging_apps"].title.lower() in reply.text.lower()
-    assert reply.buttons and all(b["payload"][1:] in knowledge_base.topics for b in reply.buttons)
+    check, *examples = reply.buttons
+    assert (check["title"], check["payload"]) == ("Check a post before you share it", "/check_post")
+    assert examples and all(b["payload"][1:] in knowledge_base.topics for b in examples)
 
 
 @pytest.mark.parametrize(
@@ -206,3 +213,54 @@ def test_a_short_follow_up_is_answered_in_context(
     assert reply.custom["answer"]["passage"] != before.custom["answer"]["passage"], (
         "never the same answer again"
     )
+
+
+def rate(servers, sender, feedback):
+    response = requests.post(
+        servers.rest_webhook,
+        json={"sender": sender, "message": "/feedback", "metadata": {"feedback": feedback}},
+        timeout=60,
+    )
+    response.raise_for_status()
+    return Reply(response.json())
+
+
+def test_not_helpful_asks_why_then_offers_other_answers_and_both_are_stored_redacted(servers):
+    sender = "feedback-reasons"
+    answer = send(
+        servers.rest_webhook,
+        sender,
+        "Mrs Jane Doe sent me a friend request after her scan, can I accept it?",
+    )
+    rated = {
+        "rating": "not_helpful",
+        "topic": answer.topic,
+        "passage": answer.custom["answer"]["passage"],
+    }
+
+    why = rate(servers, sender, rated)
+    after = rate(servers, sender, {**rated, "reason": "not_answered", "comment": "Jane Doe"})
+
+    assert why.kind == "feedback_reason"
+    assert [r["reason"] for r in why.custom["reasons"]] == [
+        "wrong_topic",
+        "not_answered",
+        "unclear",
+        "out_of_date",
+    ]
+    assert (why.custom["topic"], why.custom["passage"]) == (rated["topic"], rated["passage"])
+    assert (after.kind, after.custom["reason"]) == ("feedback", "not_answered")
+    others = [o["passage"] for o in after.custom["other_answers"]]
+    assert others and rated["passage"] not in others
+    assert [b["payload"] for b in after.buttons] == [
+        o["payload"] for o in after.custom["other_answers"]
+    ]
+    stored = [json.loads(data) for _, data in stored_events(servers, type_name="user")]
+    feedback = [
+        e["metadata"]["feedback"]
+        for e in stored
+        if e["text"] == "/feedback" and e["metadata"]["feedback"].get("passage") == rated["passage"]
+    ]
+    assert {**rated, "reason": "not_answered"} in feedback and rated in feedback
+    store, log = raw_store_and_log(servers)
+    assert "Jane Doe" not in store + log

@@ -7,7 +7,13 @@ model's RulePolicy can show.
 
 import pytest
 from rasa.core.agent import Agent
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActiveLoop,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from ops.paths import DEFAULT_MODEL
@@ -49,3 +55,52 @@ def test_yes_or_no_anywhere_else_is_small_talk(agent, intent, action):
 
 def test_an_off_topic_message_goes_to_the_guidance_action_which_judges_the_topic_share(agent):
     assert next_action(agent, "out_of_scope") == "action_answer_guidance"
+
+
+def in_the_check(agent: Agent, intent: str, rejected: bool) -> str:
+    """The next action after `intent` while the check asks its second question; `rejected`
+    when the form could not read the message as an answer."""
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("check my post", {"name": "check_post", "confidence": 1.0}),
+        ActionExecuted("action_start_check"),
+        ActionExecuted("post_check_form"),
+        ActiveLoop("post_check_form"),
+        SlotSet("requested_slot", "check_patient"),
+        ActionExecuted("action_listen"),
+        UserUttered("/deny", {"name": "deny", "confidence": 1.0}),
+        SlotSet("check_patient", False),
+        ActionExecuted("post_check_form"),
+        SlotSet("requested_slot", "check_at_work"),
+        ActionExecuted("action_listen"),
+        UserUttered(intent, {"name": intent, "confidence": 1.0}),
+    ]
+    if rejected:
+        events.append(ActionExecutionRejected("post_check_form"))
+    tracker = DialogueStateTracker.from_events("check", events, slots=agent.domain.slots)
+    action, _ = agent.processor.predict_next_with_tracker_if_should(tracker)
+    return action.name()
+
+
+def test_check_post_starts_the_check(agent):
+    assert next_action(agent, "check_post") == "action_start_check"
+
+
+@pytest.mark.parametrize("intent", ["affirm", "deny", "patient_images"])
+def test_while_the_check_asks_the_form_reads_the_answer_first(agent, intent):
+    assert in_the_check(agent, intent, rejected=False) == "post_check_form"
+
+
+@pytest.mark.parametrize(
+    "intent, action",
+    [
+        ("stop", "action_deactivate_loop"),
+        ("professional_boundaries", "action_answer_guidance"),
+        ("nlu_fallback", "action_answer_guidance"),
+        ("help", "action_show_help"),
+        ("feedback", "action_feedback"),
+        ("check_post", "action_deactivate_loop"),
+    ],
+)
+def test_a_message_that_is_no_answer_is_handled_by_the_check_s_rules(agent, intent, action):
+    assert in_the_check(agent, intent, rejected=True) == action

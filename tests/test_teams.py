@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import itertools
 import json
@@ -27,8 +28,9 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from channels.teams.activity import message_from, user_text
+from channels.teams.auth import BotToken
 from channels.teams.cards import ADAPTIVE_CARD, MAX_ACTIONS, activity_for, teams_markdown
-from channels.teams.channel import token_url
+from channels.teams.channel import TeamsOutput, token_url
 from ops import teams_package
 from ops.paths import ROOT
 from ops.servers import Servers, free_port
@@ -51,6 +53,7 @@ APP_ID = "6a0f2e4c-3b1d-4f8a-9c2e-7d5b1a0e9f31"
 APP_PASSWORD = "not-a-real-secret"
 TENANT_ID = "0e1d2c3b-4a59-4687-9a8b-c7d6e5f4a3b2"
 FRIEND_REQUEST = "Can I accept a friend request from a patient?"
+EXPERT_CHANNEL = "19:experts-channel@thread.tacv2"
 KEYS_REACHABLE_TIMEOUT_S = 60
 
 _ids = itertools.count()
@@ -141,6 +144,7 @@ def teams(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Teams]:
         "MICROSOFT_APP_TENANT_ID": TENANT_ID,
         "BOTFRAMEWORK_OPENID_URL": f"http://127.0.0.1:{metadata_port}{METADATA_PATH}",
         "BOTFRAMEWORK_TOKEN_URL": f"{base_url}/{TENANT_ID}/oauth2/v2.0/token",
+        "TEAMS_EXPERT_CHANNEL_ID": EXPERT_CHANNEL,
     }
     try:
         with running_servers(
@@ -342,25 +346,79 @@ def test_a_clarify_question_is_a_card_whose_options_are_answered(teams: Teams):
     assert options[0]["data"]["msteams"]["text"].startswith(f"/{answered_topic(reply)}")
 
 
-def test_feedback_button_is_stored_with_its_rating_and_topic(teams: Teams):
+def button(reply: Posted, title: str) -> Dict[str, Any]:
+    return next(a for a in submit_actions(card_of(reply)) if a["title"] == title)
+
+
+def test_not_helpful_asks_why_and_stores_both_with_the_topic_and_passage(teams: Teams):
     conversation, user = "a:feedback", "29:user-feedback"
     (card_reply,) = teams.ask(teams.message(FRIEND_REQUEST, conversation, user))
-    not_helpful = next(
-        a
-        for a in submit_actions(card_of(card_reply))
-        if value_of(a).get("feedback", {}).get("rating") == "not_helpful"
-    )
+    passage = value_of(button(card_reply, "Not helpful"))["feedback"]["passage"]
 
-    (thanks,) = teams.ask(press(teams, not_helpful, conversation, user))
+    (why,) = teams.ask(press(teams, button(card_reply, "Not helpful"), conversation, user))
+    reasons = [a["title"] for a in submit_actions(card_of(why))]
+    (next_steps,) = teams.ask(press(teams, button(why, "Unclear"), conversation, user))
 
-    assert "Thank you for the feedback" in thanks.activity["text"]
+    assert reasons == ["Wrong topic", "Didn't answer my question", "Unclear", "Out of date"]
+    assert "Thank you" in card_text(card_of(next_steps))
+    offered = [a["title"] for a in submit_actions(card_of(next_steps))]
+    assert offered[-1] == "Ask an expert" and len(offered) >= 2
     feedback = [e for e in stored_user_events(teams, user) if e.get("text") == "/feedback"]
-    assert len(feedback) == 1
-    assert feedback[0]["metadata"]["feedback"] == {
-        "rating": "not_helpful",
-        "topic": "professional_boundaries",
-    }
-    assert feedback[0]["parse_data"]["intent"]["name"] == "feedback"
+    rated = {"rating": "not_helpful", "topic": "professional_boundaries", "passage": passage}
+    assert [e["metadata"]["feedback"] for e in feedback] == [rated, {**rated, "reason": "unclear"}]
+    assert all(e["parse_data"]["intent"]["name"] == "feedback" for e in feedback)
+
+
+def test_ask_an_expert_posts_the_redacted_question_to_the_experts_channel(teams: Teams):
+    conversation, user = "a:expert", "29:user-expert"
+    question = "Mrs Jane Doe sent me a friend request after her scan, can I accept it?"
+    (answer,) = teams.ask(teams.message(question, conversation, user), count=2)[-1:]
+    (why,) = teams.ask(press(teams, button(answer, "Not helpful"), conversation, user))
+    (next_steps,) = teams.ask(press(teams, button(why, "Wrong topic"), conversation, user))
+    ask = press(teams, button(next_steps, "Ask an expert"), conversation, user)
+
+    (confirmation,) = teams.ask(ask)
+
+    (posted,) = teams.fake.wait_for_replies(EXPERT_CHANNEL)
+    card = card_of(posted)
+    assert "[NAME]" in card_text(card) and "Jane Doe" not in json.dumps(posted.activity)
+    (link,) = card["actions"]
+    assert link["url"].endswith(f"users={ask['from']['aadObjectId']}")
+    assert posted.authorization == f"Bearer {ACCESS_TOKEN}"
+    assert "experts" in confirmation.activity["text"]
+
+
+def test_ask_an_expert_posts_nothing_without_an_experts_channel(teams: Teams):
+    token = BotToken(teams.fake.base_url + f"/{TENANT_ID}/oauth2/v2.0/token", APP_ID, APP_PASSWORD)
+    activity = teams.message(FRIEND_REQUEST, conversation="a:no-experts")
+    request = {"type": "expert_request", "question": "a question", "topic": None}
+    before = len(teams.fake.posted)
+
+    for configured in (None, ""):
+        output = TeamsOutput(activity, token, expert_channel_id=configured)
+        asyncio.run(output.send_response("user", {"text": "Passed on.", "custom": request}))
+
+    assert [p.conversation_id for p in teams.fake.posted[before:]] == ["a:no-experts"] * 2
+
+
+def test_the_before_you_post_check_in_teams_asks_with_cards_and_gives_a_cited_verdict(
+    teams: Teams, knowledge_base
+):
+    conversation, user = "a:check", "29:user-check"
+    intro, question = teams.ask(teams.message("check my post", conversation, user), count=2)
+    steps = [card_text(card_of(question))]
+    for answer in ["Yes", "No", "No", "No", "No", "No"]:
+        (question,) = teams.ask(press(teams, button(question, answer), conversation, user))
+        steps.append(card_text(card_of(question)))
+    (verdict,) = teams.ask(press(teams, button(question, "No"), conversation, user))
+
+    assert "question" in intro.activity["text"].lower()
+    assert [s.splitlines()[0] for s in steps] == [
+        f"Before you post: question {n} of 7" for n in range(1, 8)
+    ]
+    text = card_text(card_of(verdict))
+    assert text.startswith("Don't post this")
+    assert f"({knowledge_base.passages['hcpc-tip-confidential'].url})" in text
 
 
 # --- plain text ------------------------------------------------------------------------------

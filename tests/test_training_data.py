@@ -23,6 +23,9 @@ CONVERSATION_INTENTS = (
     "follow_up",
     "feedback",
     "welsh",
+    "check_post",
+    "stop",
+    "ask_expert",
 )
 
 

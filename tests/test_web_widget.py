@@ -183,19 +183,78 @@ def test_identifiers_are_replaced_on_screen_by_what_the_assistant_kept(widget: W
     assert "943 476 5919" not in stored and "Jane Doe" not in stored
 
 
-def test_feedback_on_an_answer_lands_in_the_tracker(widget: Widget, servers: Servers):
+def test_not_helpful_asks_why_and_the_reason_lands_in_the_tracker_with_the_passage(
+    widget: Widget, servers: Servers
+):
     widget.ask(QUESTION)
     answer = widget.answers.first
     expect(answer).to_be_visible(timeout=30_000)
-    topic = "professional_boundaries"
 
     answer.locator(".feedback-button", has_text="Not helpful").click()
-
     expect(answer.locator(".feedback-status")).to_have_text("Thanks for your feedback.")
-    expect(widget.part(".message.bot.feedback")).to_have_count(1, timeout=30_000)
-    events = [data for _, data in stored_events(servers)]
-    feedback = [e for e in events if '"feedback"' in e and '"not_helpful"' in e]
-    assert len(feedback) == 1 and topic in feedback[0]
+    why = widget.part(".message.bot.feedback_reason")
+    expect(why.locator(".chip")).to_have_count(4, timeout=30_000)
+    why.locator(".chip", has_text="Out of date").click()
+
+    after = widget.part(".message.bot.feedback")
+    expect(after).to_have_count(1, timeout=30_000)
+    assert after.locator(".suggestions .chip").count() >= 1  # the closest other answers
+    expect(widget.part(".message.user").last).to_have_text("You said: Out of date")
+    events = stored_events(servers, type_name="user")
+    (sender,) = {sender for sender, data in events if '"reason": "out_of_date"' in data}
+    feedback = [data for _, data in stored_events(servers, sender, "user") if '"rating"' in data]
+    assert len(feedback) == 2
+    assert all('"topic": "professional_boundaries"' in e and '"passage": "' in e for e in feedback)
+    assert '"reason": "out_of_date"' in feedback[1]
+
+
+def test_the_before_you_post_check_from_the_welcome_to_a_cited_verdict(
+    widget: Widget, page: Page, knowledge_base
+):
+    questions = widget.part(".message.bot.check_question")
+    widget.part(".message.bot").first.locator(".chip", has_text="Check a post").click()
+    expect(questions.first.locator(".check-progress")).to_have_text(
+        "Before you post: question 1 of 7", timeout=30_000
+    )
+    questions.last.locator(".chip", has_text="No").click()
+    expect(questions).to_have_count(2, timeout=30_000)
+    questions.last.locator(".chip", has_text="Yes").click()  # taken at work: think again
+    expect(questions).to_have_count(3, timeout=30_000)
+    widget.ask("nope")
+    expect(questions).to_have_count(4, timeout=30_000)
+
+    widget.ask(QUESTION)  # a question in the middle: answered, then the check goes on
+    expect(widget.answers).to_have_count(1, timeout=30_000)
+    expect(questions).to_have_count(5, timeout=30_000)
+    expect(questions.last.locator(".check-progress")).to_have_text(
+        "Before you post: question 4 of 7"
+    )
+    for count in (6, 7, 8):
+        questions.last.locator(".chip", has_text="No").click()
+        expect(questions).to_have_count(count, timeout=30_000)
+    questions.last.locator(".chip", has_text="No").click()
+
+    verdict = widget.part(".message.bot.check_verdict")
+    expect(verdict.locator(".verdict-title")).to_have_text("Think again", timeout=30_000)
+    risk = verdict.locator(".risks li")
+    expect(risk).to_have_count(1)
+    photos = knowledge_base.passages["sor-sm-department-photos"]
+    expect(risk.locator("a")).to_have_attribute("href", photos.url)
+    expect(risk.locator("a")).to_have_attribute("target", "_blank")
+    assert page.csp_violations == []  # type: ignore[attr-defined]
+    assert axe_violations(page) == []
+    page.csp_violations.clear()  # type: ignore[attr-defined]  # axe adds inline styles
+
+
+def test_stop_ends_the_check(widget: Widget):
+    widget.ask("check my post")
+    questions = widget.part(".message.bot.check_question")
+    expect(questions).to_have_count(1, timeout=30_000)
+
+    widget.ask("stop")
+
+    expect(widget.bot_messages.last).to_contain_text("stopped", timeout=30_000)
+    expect(questions).to_have_count(1)
 
 
 def test_the_host_pages_aggressive_css_does_not_break_the_widget(page: Page, web: WebServer):
@@ -433,7 +492,7 @@ def test_buttons_of_earlier_turns_leave_the_tab_order(widget: Widget):
     welcome = widget.part(".message.bot").first.locator(".suggestions").first
     expect(welcome.locator(".chip").first).not_to_have_attribute("tabindex", "-1")
 
-    welcome.locator(".chip").first.click()
+    welcome.locator(".chip").nth(1).click()  # an example question (the first starts the check)
     expect(widget.answers).to_have_count(1, timeout=30_000)
 
     expect(welcome).to_have_class(re.compile(r"\bpast\b"))

@@ -1,8 +1,9 @@
 """`make screenshots`: the README's pictures of the chat window, taken in headless Chromium on the
 demo intranet page with a real answer from both servers: docs/widget-demo.png (1280x800),
 docs/widget-mobile.png (a 320x640 phone with A+ at its largest) and docs/widget-zoom-400.png (a
-1280x900 window at 400 % zoom: 320x225 CSS px at 4 device pixels each). `make screenshots`
-also draws the Teams card (tools/teams_card_screenshot.py)."""
+1280x900 window at 400 % zoom: 320x225 CSS px at 4 device pixels each), and
+docs/widget-check.png (the "before you post" check's verdict, in a full-window chat).
+`make screenshots` also draws the Teams card (tools/teams_card_screenshot.py)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,26 @@ def _picture(browser: Browser, url: str, path: Path, viewport: dict, scale: int,
     page.context.close()
 
 
+# The check's answers in the picture: taken at work, seen beyond friends; no to the rest.
+CHECK_ANSWERS = ["No", "Yes", "No", "No", "Yes", "No", "No"]
+
+
+def _check_picture(browser: Browser, url: str, path: Path) -> None:
+    page = browser.new_context(viewport={"width": 720, "height": 900}).new_page()
+    questions = page.locator("guidance-chat .message.bot.check_question")
+    page.goto(url)
+    page.locator("guidance-chat .message.bot .chip", has_text="Check a post").first.click()
+    for count, answer in enumerate(CHECK_ANSWERS, start=1):
+        questions.nth(count - 1).wait_for(timeout=30_000)
+        questions.last.locator(".chip", has_text=answer).click()
+    verdict = page.locator("guidance-chat .message.bot.check_verdict")
+    verdict.wait_for(timeout=30_000)
+    page.wait_for_timeout(300)
+    verdict.scroll_into_view_if_needed()
+    page.screenshot(path=str(path))
+    page.context.close()
+
+
 def take(out: Path = ROOT / "docs") -> None:
     web_port = free_port()
     web_url = f"http://127.0.0.1:{web_port}"
@@ -70,6 +91,8 @@ def take(out: Path = ROOT / "docs") -> None:
                     url = f"{web.url}/demo/intranet.html"
                     _picture(browser, url, out / name, viewport, scale, large)
                     print(f"wrote {out / name}")
+                _check_picture(browser, f"{web.url}/chat.html", out / "widget-check.png")
+                print(f"wrote {out / 'widget-check.png'}")
                 browser.close()
 
 

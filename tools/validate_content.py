@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from actions import knowledge_base
+from actions import knowledge_base, post_check
 from actions.knowledge_base import KnowledgeBase, Passage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,6 +142,7 @@ def main() -> int:
         return 1
     try:
         kb = knowledge_base.load(args.directory)
+        post_check.load(args.directory / "check.yml", kb)
     except (knowledge_base.KnowledgeBaseError, KeyError, TypeError) as error:
         print(f"knowledge base: {error}")
         return 1

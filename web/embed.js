@@ -213,12 +213,58 @@
       if (message.feedback) button.disabled = true;
       button.addEventListener("click", function () {
         message.feedback = choice[0];
-        deliver({ text: "/feedback", metadata: { feedback: { rating: choice[0], topic: message.custom.topic } } });
+        var answer = message.custom.answer || {};
+        deliver({ text: "/feedback", metadata: { feedback: { rating: choice[0], topic: message.custom.topic, passage: answer.passage } } });
       });
       return button;
     });
     return el("div", { className: "feedback", role: "group", "aria-label": "Was this answer helpful?" },
       [el("span", { className: "feedback-label", text: "Was this helpful?" })].concat(buttons, [status]));
+  }
+
+  // "What was wrong?" after "Not helpful": each reason goes back as feedback on that answer.
+  function renderReasons(message) {
+    var custom = message.custom;
+    var buttons = (Array.isArray(custom.reasons) ? custom.reasons : []).map(function (reason) {
+      var button = el("button", { type: "button", className: "chip reason-button", text: String(reason.title) });
+      button.addEventListener("click", function () {
+        deliver({
+          text: "/feedback", display: String(reason.title),
+          metadata: { feedback: { rating: "not_helpful", topic: custom.topic || undefined, passage: custom.passage || undefined, reason: reason.reason } },
+        });
+      });
+      return button;
+    });
+    return el("div", { className: "suggestions", role: "group", "aria-label": "What was wrong with the answer?" }, buttons);
+  }
+
+  // The "before you post" check: each question says where it is in the check.
+  function renderProgress(custom) {
+    return el("p", { className: "check-progress", text: "Before you post: question " + Number(custom.step) + " of " + Number(custom.of) });
+  }
+
+  var VERDICTS = { looks_fine: "Looks fine", think_again: "Think again", do_not_post: "Do not post" };
+
+  // The verdict: its first sentence as a heading, then each risk with what to do instead and
+  // the passage that says so, as a link.
+  function renderVerdict(message) {
+    var custom = message.custom;
+    var first = String(message.text || "").split("\n")[0];
+    var risks = (Array.isArray(custom.risks) ? custom.risks : []).map(function (risk) {
+      var citation = risk.citation || {};
+      var href = safeUrl(risk.url);
+      var label = citation.source ? citation.source + ", " + citation.section : String(risk.url || "");
+      return el("li", {}, [
+        el("span", { text: String(risk.risk || "") + " " }),
+        el("strong", { text: String(risk.instead || "") }),
+        href ? el("span", { className: "risk-source" }, [link(href, label)]) : null,
+      ]);
+    });
+    return el("div", { className: "verdict verdict-" + String(custom.verdict) }, [
+      el("p", { className: "verdict-title", text: VERDICTS[custom.verdict] || "" }),
+      el("p", { text: first }),
+      risks.length ? el("ul", { className: "risks" }, risks) : null,
+    ]);
   }
 
   // An answer as plain text with its sources' addresses, for pasting into an email or a note.
@@ -283,12 +329,15 @@
     return el("div", { className: "message bot" + (custom.type ? " " + custom.type : "") }, [
       el("span", { className: "visually-hidden", text: "Assistant: " }),
       custom.type === "answer" && custom.title ? el("p", { className: "answer-title", text: String(custom.title) }) : null,
-      custom.type === "answer" && custom.answer ? renderAnswer(custom.answer) : formatted(message.text, custom.languages),
+      custom.type === "check_question" ? renderProgress(custom) : null,
+      custom.type === "answer" && custom.answer ? renderAnswer(custom.answer)
+        : custom.type === "check_verdict" ? renderVerdict(message) : formatted(message.text, custom.languages),
       custom.type === "answer" ? renderCitations(custom.citations) : null,
       renderSuggestions(message.quick_replies),
       Array.isArray(custom.topics) ? renderTopics(custom.topics) : null,
       custom.type === "answer" ? renderCopy(message) : null,
       custom.type === "answer" ? renderFeedback(message) : null,
+      custom.type === "feedback_reason" ? renderReasons(message) : null,
     ]);
   }
 

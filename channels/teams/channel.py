@@ -13,11 +13,14 @@ variants apply. What it changes in Rasa 3.6's connector (see docs/teams.md):
   `<at>` mentions are removed before the guard and NLU see the text;
 - a malformed or unexpected activity gets 400 or 200 and is not processed; the same
   activity delivered twice (Teams retries slow replies) is answered once;
-- replies are rendered for Teams from the one reply contract (channels/teams/cards.py).
+- replies are rendered for Teams from the one reply contract (channels/teams/cards.py);
+- an `expert_request` ("Ask an expert") is also posted to the experts' channel, when one is
+  set up (TEAMS_EXPERT_CHANNEL_ID), with a link back to the person who asked.
 
 Settings (environment): MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD (in credentials.yml),
 MICROSOFT_APP_TENANT_ID (single-tenant; unset: the multi-tenant botframework.com tenant),
-BOTFRAMEWORK_OPENID_URL and BOTFRAMEWORK_TOKEN_URL (overrides, e.g. a local fake in tests).
+BOTFRAMEWORK_OPENID_URL and BOTFRAMEWORK_TOKEN_URL (overrides, e.g. a local fake in tests),
+TEAMS_EXPERT_CHANNEL_ID (the channel "Ask an expert" posts to; unset: none).
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from channels.guard import GuardedInput
 from channels.recent import Recent
 from channels.teams.activity import message_from, problem
 from channels.teams.auth import BotToken, Forbidden, SigningKeys, Unauthorized, http_session
-from channels.teams.cards import activity_for
+from channels.teams.cards import activity_for, expert_request_activity
 from privacy.ids import stored_id
 
 logger = logging.getLogger(__name__)
@@ -63,6 +66,7 @@ class TeamsSettings:
     app_password: str
     openid_metadata_url: str
     token_url: str
+    expert_channel_id: Optional[str] = None
 
     @classmethod
     def read(cls, credentials: Dict[Text, Any]) -> "TeamsSettings":
@@ -78,6 +82,7 @@ class TeamsSettings:
             openid_metadata_url=setting("openid_metadata_url", "BOTFRAMEWORK_OPENID_URL")
             or OPENID_METADATA_URL,
             token_url=setting("token_url", "BOTFRAMEWORK_TOKEN_URL") or token_url(tenant_id),
+            expert_channel_id=setting("expert_channel_id", "TEAMS_EXPERT_CHANNEL_ID"),
         )
 
 
@@ -85,7 +90,9 @@ class TeamsOutput(BotFramework):
     """Replies to one Teams activity: rendered by channels/teams/cards.py, posted with aiohttp
     to the activity's serviceUrl with the bot's token."""
 
-    def __init__(self, activity: Dict[str, Any], token: BotToken) -> None:
+    def __init__(
+        self, activity: Dict[str, Any], token: BotToken, expert_channel_id: Optional[str] = None
+    ) -> None:
         super().__init__(
             token.app_id,
             token.app_password,
@@ -96,15 +103,27 @@ class TeamsOutput(BotFramework):
         self.token = token
         self.user = activity["from"]
         self.reply_to = activity.get("id")
+        self.expert_channel_id = expert_channel_id
 
     async def _get_headers(self) -> Optional[Dict[Text, Any]]:
         authorization = await self.token.authorization()
         return {"Authorization": authorization} if authorization else None
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        custom = message.get("custom")
+        if isinstance(custom, dict) and custom.get("type") == "expert_request":
+            await self.ask_experts(custom)
         activity = activity_for(message)
         if activity:
             await self.send(activity)
+
+    async def ask_experts(self, request: Dict[str, Any]) -> None:
+        """Post the question to the experts' channel; without one set up, nowhere."""
+        if not self.expert_channel_id:
+            logger.warning("teams.expert.not_configured")
+            return
+        activity = {"from": self.bot, **expert_request_activity(request, self.user)}
+        await self._post(self.expert_channel_id, activity)
 
     async def send(self, message_data: Dict[Text, Any]) -> None:
         activity = {
@@ -114,10 +133,13 @@ class TeamsOutput(BotFramework):
             **({"replyToId": self.reply_to} if self.reply_to else {}),
             **message_data,
         }
+        await self._post(self.conversation["id"], activity)
+
+    async def _post(self, conversation_id: str, activity: Dict[Text, Any]) -> None:
         headers = await self._get_headers()
         if headers is None:
             return  # logged by the token; never post without one
-        url = f"{self.global_uri}conversations/{quote(self.conversation['id'], safe='')}/activities"
+        url = f"{self.global_uri}conversations/{quote(conversation_id, safe='')}/activities"
         try:
             async with http_session() as session:
                 async with session.post(url, json=activity, headers=headers) as reply:
@@ -143,6 +165,7 @@ class TeamsInput(GuardedInput, BotFrameworkInput):
         self.app_id = settings.app_id
         self.signing_keys = SigningKeys(settings.openid_metadata_url)
         self.token = BotToken(settings.token_url, settings.app_id, settings.app_password)
+        self.expert_channel_id = settings.expert_channel_id
         self.seen: Recent[None] = Recent(REMEMBERED_ACTIVITIES)
 
     def _first_delivery(self, activity: Dict[str, Any]) -> bool:
@@ -198,7 +221,7 @@ class TeamsInput(GuardedInput, BotFrameworkInput):
         text, metadata = message_from(activity)
         message = UserMessage(
             text=text,
-            output_channel=TeamsOutput(activity, self.token),
+            output_channel=TeamsOutput(activity, self.token, self.expert_channel_id),
             sender_id=stored_id("teams", activity["from"]["id"]),
             input_channel=self.name(),
             metadata=metadata,

@@ -26,8 +26,20 @@ TOPIC_IDS = (
     "public_engagement",
 )
 
-REPLY_TYPES = ("answer", "clarify", "out_of_scope", "smalltalk", "feedback", "welsh")
+REPLY_TYPES = (
+    "answer",
+    "clarify",
+    "out_of_scope",
+    "smalltalk",
+    "feedback",
+    "feedback_reason",
+    "welsh",
+    "check_question",
+    "check_verdict",
+    "expert_request",
+)
 
 # A question the shipped model is unsure about, so it asks which of 2-3 topics was meant; the
 # channels' clarify tests use it (measured: tests/test_conversation.py checks it still is).
-AMBIGUOUS_QUESTION = "can I post it"
+# ("can I post it" starts the "before you post" check.)
+AMBIGUOUS_QUESTION = "can I post about work"
