@@ -66,8 +66,11 @@ class MiniLM:
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         options = onnxruntime.SessionOptions()
-        # Rasa parses one message at a time per process; two threads halve the time of a long post.
-        options.intra_op_num_threads = min(2, os.cpu_count() or 1)
+        # Rasa parses one message at a time per process; two threads halve the time of a long
+        # post. Replicas on one machine (ops/cluster.py) take one each: they scale by process.
+        options.intra_op_num_threads = int(
+            os.getenv("GUIDANCE_COMPUTE_THREADS") or min(2, os.cpu_count() or 1)
+        )
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         self.session = onnxruntime.InferenceSession(

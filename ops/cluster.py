@@ -33,6 +33,15 @@ DIRECTORY = ROOT / "var" / "cluster"
 NGINX_TEMPLATE = ROOT / "ops" / "cluster-nginx.conf"
 START_TIMEOUT_S = 300
 SUPERVISE_EVERY_S = 5
+# Replicas scale by process, one per core: each computes on one thread (the sentence encoder,
+# TensorFlow through Rasa's own variables, and numpy), so two never fight over the same cores.
+ONE_COMPUTE_THREAD = {
+    "GUIDANCE_COMPUTE_THREADS": "1",
+    "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+    "TF_INTER_OP_PARALLELISM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+}
 
 
 @dataclass
@@ -63,6 +72,7 @@ class Cluster:
             extra_environment={
                 **self.stores.environment(),
                 "GUIDANCE_TRUSTED_PROXIES": "127.0.0.1",  # nginx: the forwarded address counts
+                **ONE_COMPUTE_THREAD,
             },
             log=self.log,
         )
