@@ -3,7 +3,8 @@
 
 1. The web app's root: Rasa answers "/" with its version; here "/" answers without one, a
    request with malformed HTTP framing (e.g. a Content-Length that is not a number) gets 400
-   instead of a 500 and a logged traceback, and CORS preflights carry a valid
+   instead of a 500 and a logged traceback (a negative one, which Sanic would wait on until
+   its timeout, gets 400 at once too: `_CheckedHttp`), and CORS preflights carry a valid
    Access-Control-Max-Age (sanic-cors sends "None" unless told). Sanic reads requests and
    websocket messages up to TRANSPORT_MAX_BYTES, so the channels can answer one over the
    request limit themselves (channels/settings.py).
@@ -24,6 +25,9 @@
 5. A tracker store that cannot be read or written: Rasa falls back to memory and logs it, but
    the message being handled never learns of it. Here each fault is also recorded in
    `store_faults` for the message in hand, so the guard can tell the user.
+
+6. PostgreSQL connections are checked before use (SQLAlchemy's `pool_pre_ping`): after the
+   database restarts, the first message gets a fresh connection instead of a dead pooled one.
 """
 
 from __future__ import annotations
@@ -36,18 +40,23 @@ from typing import Any, Dict, List, Optional, Text, Union
 import rasa.server
 from jsonschema import validators
 from jsonschema.exceptions import best_match
+from rasa.core import tracker_store
 from rasa.core.actions import action as action_module
 from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import FailSafeTrackerStore
 from sanic import Sanic, response
+from sanic.exceptions import InvalidUsage
+from sanic.http import Http
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sanic.server.protocols import http_protocol
 
 from channels import settings
 
 CORS_MAX_AGE_S = 600  # browsers may cache a preflight for 10 minutes
 _configure_cors = rasa.server.configure_cors
 _cors_origins: List[str] = []
+_engine_kwargs = tracker_store.create_engine_kwargs
 _on_store_write_error = FailSafeTrackerStore.on_tracker_store_error
 _on_store_read_error = FailSafeTrackerStore.on_tracker_store_retrieve_error
 # The tracker store faults met while handling the message in hand: the guard sets a new list
@@ -67,6 +76,11 @@ def allowed_origins() -> Union[List[str], str, None]:
     if "*" in origins:
         return "*"
     return origins or None
+
+
+def _engine_kwargs_pinged(url: Any) -> Dict[str, Any]:
+    kwargs = _engine_kwargs(url)
+    return {**kwargs, "pool_pre_ping": True} if tracker_store.is_postgresql_url(url) else kwargs
 
 
 def _recorded(what: str, log: Any) -> Any:
@@ -105,6 +119,17 @@ def _raised_by_sanics_http_parser(exception: Exception) -> bool:
     )
 
 
+class _CheckedHttp(Http):
+    """Sanic's HTTP/1 connection, refusing a negative Content-Length when the body is read.
+    (A subclass, not a patch of Http.read: Sanic rewrites Http's own methods at start-up.)"""
+
+    async def read(self) -> Optional[bytes]:
+        if self.request_body is True and (self.request_bytes_left or 0) < 0:
+            self.request_body, self.keep_alive = False, False  # nothing more to read from it
+            raise InvalidUsage("Malformed HTTP request.")
+        return await super().read()
+
+
 def _root_route(app: Sanic) -> None:
     """In place of rasa.server.add_root_route, which every Rasa web app is built with."""
 
@@ -127,7 +152,9 @@ def _root_route(app: Sanic) -> None:
 
 def apply() -> None:
     rasa.server.add_root_route = _root_route
+    http_protocol.Http = _CheckedHttp  # type: ignore[misc]
     rasa.server.configure_cors = _keep_cors_origins
+    tracker_store.create_engine_kwargs = _engine_kwargs_pinged
     FailSafeTrackerStore.on_tracker_store_error = _recorded("write", _on_store_write_error)
     FailSafeTrackerStore.on_tracker_store_retrieve_error = _recorded("read", _on_store_read_error)
     action_module.DEFAULT_REQUEST_TIMEOUT = settings.ACTION_TIMEOUT_S  # read per call by name

@@ -114,9 +114,7 @@ def test_the_input_channel_is_set_by_the_server_not_the_client(servers):
     assert channels == {"rest"}
 
 
-# Not yet "-1": Sanic 21.12 then waits for a body until its request timeout (60 s) and
-# closes; patching its request parser is not worth the risk (docs/privacy.md).
-@pytest.mark.parametrize("length", [b"abc", b"5, 5", b"0x10"])
+@pytest.mark.parametrize("length", [b"abc", b"5, 5", b"0x10", b"-1"])
 def test_malformed_http_framing_gets_a_400_and_no_traceback(servers, length):
     host, port = servers.host, servers.rasa_port
     with socket.create_connection((host, port), timeout=10) as connection:

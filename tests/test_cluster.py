@@ -170,3 +170,29 @@ def test_a_redis_restart_is_recovered_from_without_restarting_rasa(cluster: Clus
 
     assert during.custom == {"type": "unavailable", "reason": "fault"}  # told, not silence
     assert after.kind == "answer"
+
+
+def _postgresql(command: str) -> None:
+    """Stop or start the machine's PostgreSQL (the cluster's database lives there)."""
+    clusters = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True)
+    version, name = clusters.stdout.split()[:2]
+    subprocess.run(["pg_ctlcluster", version, name, command], check=True)
+
+
+def test_a_postgresql_restart_is_told_to_the_user_and_recovered_from_without_restarting_rasa(
+    cluster: Cluster, stores: Stores
+):
+    if subprocess.run(["pg_lsclusters", "-h"], capture_output=True).returncode:
+        pytest.skip("this machine's PostgreSQL is not managed with pg_ctlcluster")
+    send(cluster.rest_webhook, "postgresql-restart", FRIEND_REQUEST)
+    _postgresql("stop")
+    try:
+        during = send(cluster.rest_webhook, "postgresql-restart", FOLLOW_UP)
+    finally:
+        _postgresql("start")
+    after = send(cluster.rest_webhook, "postgresql-restart", FRIEND_REQUEST)
+
+    assert during.kind  # a reply, without the earlier context (it could not be read)
+    assert {"type": "not_saved"} in during.customs  # and told it is not being saved
+    assert after.kind == "answer" and {"type": "not_saved"} not in after.customs
+    assert user_texts(stores, "postgresql-restart")[-1] == FRIEND_REQUEST  # saved again
