@@ -11,20 +11,19 @@ merge: `make test`, `make evaluate`, then deploy (docs/content-guide.md).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 from collections import Counter
 from pathlib import Path
 
 from actions import knowledge_base, settings
-from ops import settings as ops_settings
 from ops.paths import ROOT
 from tools.report import shown
 from tools.usage import to_label
+from tools.usage.arguments import add_period_and_store, period_of
 from tools.usage.marks import MarkError, read
 from tools.usage.merge import OWNERS_FILE, Outcome, merge
-from tools.usage.period import UK, Period, period_from
+from tools.usage.period import Period
 from tools.usage.store import events, open_store
 from tools.usage.usage import read_usage
 
@@ -58,11 +57,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--from", dest="first", help="first day, YYYY-MM-DD")
-    parser.add_argument("--to", dest="last", help="last day, YYYY-MM-DD (default today)")
-    parser.add_argument("--days", type=int, help="the days up to and including TO (default 30)")
-    parser.add_argument("--endpoints", type=Path, default=Path(ops_settings.ENDPOINTS))
-    parser.add_argument("--out", type=Path, default=ROOT / "reports")
+    add_period_and_store(parser)
     parser.add_argument("--merge", type=Path, help="a marked file to merge into the training data")
     args = parser.parse_args()
     if args.merge:
@@ -74,10 +69,7 @@ def main() -> int:
             return 1
         print(describe(merge(marks), OWNERS_FILE.relative_to(ROOT)))
         return 0
-    try:
-        period = period_from(args.first, args.last, args.days, dt.datetime.now(UK).date())
-    except ValueError as problem:
-        parser.error(str(problem))
+    period = period_of(parser, args)
     os.chdir(ROOT)  # the SQLite path in endpoints.yml is relative to the project
     path = export(args.endpoints, period, args.out.resolve())
     print(f"Wrote {shown(path)}: mark it, then make label MERGE={shown(path)}")

@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 
 from actions import knowledge_base, settings
-from ops import settings as ops_settings
 from ops.paths import ROOT
 from tools.usage import page, summary
-from tools.usage.period import UK, Period, period_from
+from tools.usage.arguments import add_period_and_store, period_of
+from tools.usage.period import UK, Period
 from tools.usage.report import Report, build
 from tools.usage.store import events, open_store
 from tools.usage.usage import read_usage
@@ -54,16 +54,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--from", dest="first", help="first day, YYYY-MM-DD")
-    parser.add_argument("--to", dest="last", help="last day, YYYY-MM-DD (default today)")
-    parser.add_argument("--days", type=int, help="the days up to and including TO (default 30)")
-    parser.add_argument("--endpoints", type=Path, default=Path(ops_settings.ENDPOINTS))
-    parser.add_argument("--out", type=Path, default=ROOT / "reports")
+    add_period_and_store(parser)
     args = parser.parse_args()
-    try:
-        period = period_from(args.first, args.last, args.days, dt.datetime.now(UK).date())
-    except ValueError as problem:
-        parser.error(str(problem))
+    period = period_of(parser, args)
     os.chdir(ROOT)  # the SQLite path in endpoints.yml is relative to the project
     started = time.monotonic()
     out = args.out.resolve()
