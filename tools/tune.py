@@ -33,7 +33,7 @@ WEIGHTS = [
     {"diet": d, "embedding": e, "words": w}
     for d, e, w in itertools.product([0.0, 0.5, 1.0], [1.0, 1.5, 2.0], [0.0, 0.5, 1.0])
 ]
-THRESHOLD = [x / 100 for x in range(30, 71, 5)]
+THRESHOLD = [x / 100 for x in range(15, 71, 5)]
 AMBIGUITY = [0.0, 0.1, 0.2]
 FLOOR = [0.02, 0.06, 0.1, 0.15]
 SHARE = [x / 100 for x in range(30, 91, 5)]
