@@ -6,8 +6,8 @@ VENV := .venv
 PYTHON_VENV := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/guidance-assistant.tar.gz
-# Training inputs: a change to any of these retrains; data/guidance/ is read by the action
-# server at start-up and needs no training.
+# Training inputs: a change to any of these, or to a custom component (components/), retrains;
+# data/guidance/ is read by the action server at start-up and needs no training.
 TRAINING_DATA := config.yml domain.yml $(shell find data -name '*.yml' -not -path 'data/guidance/*')
 
 export RASA_TELEMETRY_ENABLED := false
@@ -55,7 +55,7 @@ var/validated: $(TRAINING_DATA) $(wildcard data/guidance/*.yml data/guidance/pas
 
 train: $(MODEL)
 
-$(MODEL): $(TRAINING_DATA) | var/validated
+$(MODEL): $(TRAINING_DATA) $(wildcard components/*.py) | var/validated
 	@echo "Training the model (about 2 minutes on 2 cores)..."
 	$(RASA) train --quiet --fixed-model-name guidance-assistant --out models
 	@touch $@
