@@ -56,7 +56,7 @@ var/validated: $(TRAINING_DATA) $(wildcard data/guidance/*.yml data/guidance/pas
 train: $(MODEL)
 
 $(MODEL): $(TRAINING_DATA) $(wildcard components/*.py) | var/validated
-	@echo "Training the model (about 2 minutes on 2 cores)..."
+	@echo "Training the model (about 3 minutes on 2 cores)..."
 	$(RASA) train --quiet --fixed-model-name guidance-assistant --out models
 	@touch $@
 
