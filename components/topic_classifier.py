@@ -1,14 +1,17 @@
-"""The intent classifier that decides the topic: DIET's ranking blended with two small heads.
+"""The intent classifier that decides the topic: DIET's ranking blended with small heads.
 
 DIET, trained on sparse word and character features, knows the project's own phrasings well
 but is over-confident on text unlike them. Real questions come in other voices: long stories,
-other professions' words, managers. Two logistic-regression heads generalise better and their
+other professions' words, managers. Logistic-regression heads generalise better and their
 errors differ from DIET's:
 - `embedding`: on the pre-trained sentence embedding (components/sentence_encoder.py), which
   knows that "befriend" and "friend request" mean the same;
-- `words`: on TF-IDF word and character n-grams, robust to typos and text-speak.
-The blend is a weighted mean of the three probability rankings (weights in config.yml, chosen
-on the tuning split of the real questions, docs/tuning.md). FallbackClassifier comes after this
+- `words`: on TF-IDF word and character n-grams, robust to typos and text-speak;
+- `joint`: on both together, so that one model weighs the embedding against the n-grams. Its
+  probabilities separate right answers from wrong ones better than the mean of the two heads
+  (docs/tuning.md), which is what deciding when to answer needs.
+The blend is a weighted mean of the probability rankings (weights in config.yml, chosen on the
+tuning split of the real questions, docs/tuning.md). FallbackClassifier comes after this
 component and judges the blended confidence.
 """
 
@@ -17,9 +20,10 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy as np
+import scipy.sparse
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -35,6 +39,7 @@ logger = logging.getLogger(__name__)
 INTENT_RANKING = "intent_ranking"
 ARRAYS_FILE = "heads.npz"
 VOCABULARY_FILE = "vocabulary.json"
+HEADS = ("embedding", "words", "joint")
 
 
 def _text(message: Message) -> str:
@@ -83,27 +88,32 @@ def _vectorizers(vocabularies: Optional[Dict[str, Dict[str, int]]] = None):
     ]
 
 
-def _words_head(c: float):
-    from sklearn.pipeline import FeatureUnion, Pipeline
+def _n_grams(vocabularies: Optional[Dict[str, Dict[str, int]]] = None):
+    from sklearn.pipeline import FeatureUnion
 
-    return Pipeline(
-        [("features", FeatureUnion(_vectorizers())), ("classifier", _logistic_regression(c))]
-    )
+    return FeatureUnion(_vectorizers(vocabularies))
 
 
-def _save(heads: Dict[str, Any], directory: Path) -> None:
+def _head_inputs(embeddings: np.ndarray, n_grams: Any) -> Dict[str, Any]:
+    """What each head reads: the joint head the sentence embedding beside the n-grams."""
+    joint = scipy.sparse.hstack([scipy.sparse.csr_matrix(embeddings), n_grams]).tocsr()
+    return {"embedding": embeddings, "words": n_grams, "joint": joint}
+
+
+def _save(n_grams: Any, heads: Dict[str, Any], directory: Path) -> None:
     """The heads as plain arrays and a JSON vocabulary: nothing is unpickled when loading."""
-    embedding, words = heads["embedding"], heads["words"]
-    vectorizers = dict(words.named_steps["features"].transformer_list)
-    classifier = words.named_steps["classifier"]
+    vectorizers = dict(n_grams.transformer_list)
     np.savez(
         directory / ARRAYS_FILE,
-        embedding_coef=embedding.coef_,
-        embedding_intercept=embedding.intercept_,
-        embedding_classes=embedding.classes_.astype(str),
-        words_coef=classifier.coef_,
-        words_intercept=classifier.intercept_,
-        words_classes=classifier.classes_.astype(str),
+        **{
+            f"{head}_{part}": value
+            for head, model in heads.items()
+            for part, value in (
+                ("coef", model.coef_),
+                ("intercept", model.intercept_),
+                ("classes", model.classes_.astype(str)),
+            )
+        },
         **{f"idf_{name}": v.idf_ for name, v in vectorizers.items()},
     )
     vocabularies = {
@@ -112,30 +122,22 @@ def _save(heads: Dict[str, Any], directory: Path) -> None:
     (directory / VOCABULARY_FILE).write_text(json.dumps(vocabularies), encoding="utf-8")
 
 
-def _restore(directory: Path, config: Dict[str, Any]) -> Dict[str, Any]:
-    from sklearn.pipeline import FeatureUnion, Pipeline
-
+def _restore(directory: Path, config: Dict[str, Any]) -> Tuple[Any, Dict[str, Any]]:
     arrays = np.load(directory / ARRAYS_FILE, allow_pickle=False)
     vocabularies = json.loads((directory / VOCABULARY_FILE).read_text(encoding="utf-8"))
-
-    def classifier(prefix: str, c: float):
-        model = _logistic_regression(c)
-        # Fortran order makes coef_.T contiguous: scoring does not copy the matrix each time.
-        model.coef_ = np.asfortranarray(arrays[f"{prefix}_coef"])
-        model.intercept_ = arrays[f"{prefix}_intercept"]
-        model.classes_ = arrays[f"{prefix}_classes"].astype(object)
-        return model
-
-    vectorizers = _vectorizers(vocabularies)
-    for name, vectorizer in vectorizers:
+    n_grams = _n_grams(vocabularies)
+    for name, vectorizer in n_grams.transformer_list:
         vectorizer.idf_ = arrays[f"idf_{name}"]
-    words = Pipeline(
-        [
-            ("features", FeatureUnion(vectorizers)),
-            ("classifier", classifier("words", config["words_c"])),
-        ]
-    )
-    return {"embedding": classifier("embedding", config["embedding_c"]), "words": words}
+
+    heads = {}
+    for head in HEADS:
+        model = _logistic_regression(config[f"{head}_c"])
+        # Fortran order makes coef_.T contiguous: scoring does not copy the matrix each time.
+        model.coef_ = np.asfortranarray(arrays[f"{head}_coef"])
+        model.intercept_ = arrays[f"{head}_intercept"]
+        model.classes_ = arrays[f"{head}_classes"].astype(object)
+        heads[head] = model
+    return n_grams, heads
 
 
 def blend(sources: Dict[str, Dict[str, float]], weights: Dict[str, float]) -> List[Dict[str, Any]]:
@@ -154,7 +156,7 @@ def blend(sources: Dict[str, Dict[str, float]], weights: Dict[str, float]) -> Li
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class BlendedTopicClassifier(IntentClassifier, GraphComponent):
-    """DIET's intent ranking blended with an embedding head and a TF-IDF head."""
+    """DIET's intent ranking blended with heads on the sentence embedding and TF-IDF n-grams."""
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -163,10 +165,11 @@ class BlendedTopicClassifier(IntentClassifier, GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            "weights": {"diet": 1.0, "embedding": 1.0, "words": 1.0},
+            "weights": {"diet": 1.0, "embedding": 1.0, "words": 1.0, "joint": 1.0},
             "embedding_featurizer": "sentence_embedding",  # the featurizer's alias
             "embedding_c": 10.0,
             "words_c": 10.0,
+            "joint_c": 10.0,
             # The whole ranking: the guidance action judges the topics' share of it.
             "ranking_length": 0,
         }
@@ -176,10 +179,12 @@ class BlendedTopicClassifier(IntentClassifier, GraphComponent):
         config: Dict[Text, Any],
         model_storage: ModelStorage,
         resource: Resource,
+        n_grams: Any = None,
         heads: Optional[Dict[str, Any]] = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self.weights = {k: float(v) for k, v in self.config["weights"].items()}
+        self.n_grams = n_grams
         self.heads = heads or {}
         self._model_storage = model_storage
         self._resource = resource
@@ -209,13 +214,16 @@ class BlendedTopicClassifier(IntentClassifier, GraphComponent):
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         labels = [e.get(INTENT) for e in examples]
-        embedding = _logistic_regression(self.config["embedding_c"])
-        embedding.fit(self._embeddings(examples), labels)
-        words = _words_head(self.config["words_c"])
-        words.fit([_text(e) for e in examples], labels)
-        self.heads = {"embedding": embedding, "words": words}
+        self.n_grams = _n_grams()
+        inputs = _head_inputs(
+            self._embeddings(examples), self.n_grams.fit_transform([_text(e) for e in examples])
+        )
+        self.heads = {
+            head: _logistic_regression(self.config[f"{head}_c"]).fit(inputs[head], labels)
+            for head in HEADS
+        }
         with self._model_storage.write_to(self._resource) as directory:
-            _save(self.heads, directory)
+            _save(self.n_grams, self.heads, directory)
         return self._resource
 
     @classmethod
@@ -230,27 +238,27 @@ class BlendedTopicClassifier(IntentClassifier, GraphComponent):
         config = {**cls.get_default_config(), **config}
         try:
             with model_storage.read_from(resource) as directory:
-                heads = _restore(directory, config)
+                n_grams, heads = _restore(directory, config)
         except ValueError:
             logger.debug(
                 "BlendedTopicClassifier has no trained heads; DIET's ranking is used alone"
             )
-            heads = None
-        return cls(config, model_storage, resource, heads)
+            n_grams, heads = None, None
+        return cls(config, model_storage, resource, n_grams, heads)
 
     def head_rankings(self, messages: List[Message]) -> Dict[str, List[Dict[str, float]]]:
         """For each trained head, one {intent: probability} per message."""
         if not self.heads:
             return {}
-        embedding, words = self.heads["embedding"], self.heads["words"]
-        rankings = {
-            "embedding": embedding.predict_proba(self._embeddings(messages)),
-            "words": words.predict_proba([_text(m) for m in messages]),
-        }
-        classes = {"embedding": embedding.classes_, "words": words.classes_}
+        inputs = _head_inputs(
+            self._embeddings(messages), self.n_grams.transform([_text(m) for m in messages])
+        )
         return {
-            head: [dict(zip(classes[head], row, strict=False)) for row in probabilities]
-            for head, probabilities in rankings.items()
+            head: [
+                dict(zip(model.classes_, row, strict=False))
+                for row in model.predict_proba(inputs[head])
+            ]
+            for head, model in self.heads.items()
         }
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -37,10 +37,14 @@ class Alternative:
 
 ALTERNATIVES = [
     Alternative("shipped blend (config.yml)", {}),
-    Alternative("DIET alone (the design before)", {"diet": 1.0, "embedding": 0.0, "words": 0.0}),
-    Alternative("sentence-embedding head alone", {"diet": 0.0, "embedding": 1.0, "words": 0.0}),
-    Alternative("TF-IDF head alone", {"diet": 0.0, "embedding": 0.0, "words": 1.0}),
-    Alternative("DIET + sentence-embedding head", {"diet": 1.0, "embedding": 1.0, "words": 0.0}),
+    Alternative("DIET alone (the first design)", {"diet": 1.0}),
+    Alternative("sentence-embedding head alone", {"embedding": 1.0}),
+    Alternative("TF-IDF head alone", {"words": 1.0}),
+    Alternative("joint head alone", {"joint": 1.0}),
+    Alternative(
+        "DIET + embedding + TF-IDF (shipped until 2026-12-03)",
+        {"diet": 0.5, "embedding": 1.0, "words": 1.0},
+    ),
 ]
 
 
