@@ -35,15 +35,17 @@ class Alternative:
     weights: Dict[str, float]  # empty: as in config.yml
 
 
+NO_HEADS = {"diet": 0.0, "embedding": 0.0, "words": 0.0, "joint": 0.0}
+# Rasa merges a component's nested config with its defaults, so every weight is spelled out.
 ALTERNATIVES = [
     Alternative("shipped blend (config.yml)", {}),
-    Alternative("DIET alone (the first design)", {"diet": 1.0}),
-    Alternative("sentence-embedding head alone", {"embedding": 1.0}),
-    Alternative("TF-IDF head alone", {"words": 1.0}),
-    Alternative("joint head alone", {"joint": 1.0}),
+    Alternative("DIET alone (the first design)", {**NO_HEADS, "diet": 1.0}),
+    Alternative("sentence-embedding head alone", {**NO_HEADS, "embedding": 1.0}),
+    Alternative("TF-IDF head alone", {**NO_HEADS, "words": 1.0}),
+    Alternative("joint head alone", {**NO_HEADS, "joint": 1.0}),
     Alternative(
         "DIET + embedding + TF-IDF (shipped until 2026-12-03)",
-        {"diet": 0.5, "embedding": 1.0, "words": 1.0},
+        {**NO_HEADS, "diet": 0.5, "embedding": 1.0, "words": 1.0},
     ),
 ]
 

@@ -53,13 +53,13 @@ FLOORS = {
     "real": {
         "correct": (">=", 0.45),
         "useful": (">=", 0.77),
-        "wrong": ("<=", 0.08),
+        "wrong": ("<=", 0.07),
         "off_topic_declined": (">=", 0.86),
     },
     "written": {
         "top1": (">=", 0.92),
         "in_scope_declined": ("<=", 0.05),
-        "off_topic_declined": (">=", 0.94),
+        "off_topic_declined": (">=", 0.95),
     },
 }
 KINDS = ("long", "other_profession", "non_uk", "manager", "multi_topic", "near_domain")
