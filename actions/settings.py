@@ -14,7 +14,7 @@ GUIDANCE_DIR = Path(
 # a topic below the clarify confidence is not offered as an option. Tuned on the real tuning
 # split with `make tune` (docs/tuning.md).
 THRESHOLDS = Thresholds(
-    min_topic_share=float(os.getenv("GUIDANCE_MIN_TOPIC_SHARE", "0.90")),
+    min_topic_share=float(os.getenv("GUIDANCE_MIN_TOPIC_SHARE", "0.95")),
     clarify_min_confidence=float(os.getenv("GUIDANCE_CLARIFY_MIN_CONFIDENCE", "0.02")),
 )
 

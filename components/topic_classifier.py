@@ -1,9 +1,8 @@
-"""The intent classifier that decides the topic: DIET's ranking blended with small heads.
+"""The intent classifier that decides the topic: logistic-regression heads, blended.
 
-DIET, trained on sparse word and character features, knows the project's own phrasings well
-but is over-confident on text unlike them. Real questions come in other voices: long stories,
-other professions' words, managers. Logistic-regression heads generalise better and their
-errors differ from DIET's:
+Real questions come in many voices: long stories, other professions' words, managers. Heads on
+pre-trained and surface features generalise to them better than DIET did on the project's own
+phrasings (docs/adr/0007-no-diet.md):
 - `embedding`: on the pre-trained sentence embedding (components/sentence_encoder.py), which
   knows that "befriend" and "friend request" mean the same;
 - `words`: on TF-IDF word and character n-grams, robust to typos and text-speak;
@@ -11,8 +10,10 @@ errors differ from DIET's:
   probabilities separate right answers from wrong ones better than the mean of the two heads
   (docs/tuning.md), which is what deciding when to answer needs.
 The blend is a weighted mean of the probability rankings (weights in config.yml, chosen on the
-tuning split of the real questions, docs/tuning.md). FallbackClassifier comes after this
-component and judges the blended confidence.
+tuning split of the real questions, docs/tuning.md). Where a pipeline still has DIET before
+this component (`make compare` measures the first design that way), its ranking is a source
+too, weighted as `diet`. FallbackClassifier comes after this component and judges the blended
+confidence.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def _text(message: Message) -> str:
 
 
 def diet_ranking(message: Message) -> Dict[str, float]:
-    """DIET's {intent: confidence}, as it left them on the message."""
+    """DIET's {intent: confidence}, as it left them on the message; empty without DIET."""
     return {
         r[INTENT_NAME_KEY]: r[PREDICTED_CONFIDENCE_KEY] for r in message.get(INTENT_RANKING) or []
     }
@@ -141,7 +142,9 @@ def _restore(directory: Path, config: Dict[str, Any]) -> Tuple[Any, Dict[str, An
 
 
 def blend(sources: Dict[str, Dict[str, float]], weights: Dict[str, float]) -> List[Dict[str, Any]]:
-    """The weighted mean of the heads' {intent: probability} maps, as a ranking, best first."""
+    """The weighted mean of the heads' {intent: probability} maps, as a ranking, best first.
+    A source with no ranking (DIET, when the pipeline has none) has no share of the weight."""
+    sources = {head: ranking for head, ranking in sources.items() if ranking}
     total = sum(weights.get(head, 0.0) for head in sources) or 1.0
     blended: Dict[str, float] = {}
     for head, ranking in sources.items():
@@ -156,7 +159,7 @@ def blend(sources: Dict[str, Dict[str, float]], weights: Dict[str, float]) -> Li
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class BlendedTopicClassifier(IntentClassifier, GraphComponent):
-    """DIET's intent ranking blended with heads on the sentence embedding and TF-IDF n-grams."""
+    """Heads on the sentence embedding and TF-IDF n-grams, blended into one intent ranking."""
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -165,7 +168,10 @@ class BlendedTopicClassifier(IntentClassifier, GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            "weights": {"diet": 1.0, "embedding": 1.0, "words": 1.0, "joint": 1.0},
+            # config.yml names every head here: Rasa's training cache keys a component by its
+            # config merged shallowly with these defaults, its run by a deep merge; a head
+            # missing from config.yml would make them differ and retrain the heads every time.
+            "weights": {"embedding": 1.0, "words": 1.0, "joint": 1.0},
             "embedding_featurizer": "sentence_embedding",  # the featurizer's alias
             "embedding_c": 10.0,
             "words_c": 10.0,
@@ -241,7 +247,7 @@ class BlendedTopicClassifier(IntentClassifier, GraphComponent):
                 n_grams, heads = _restore(directory, config)
         except ValueError:
             logger.debug(
-                "BlendedTopicClassifier has no trained heads; DIET's ranking is used alone"
+                "BlendedTopicClassifier has no trained heads; only DIET's ranking, if any, is used"
             )
             n_grams, heads = None, None
         return cls(config, model_storage, resource, n_grams, heads)
@@ -263,19 +269,25 @@ class BlendedTopicClassifier(IntentClassifier, GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         with_text = [m for m in messages if m.get(TEXT)]
-        if not with_text:
-            return messages
-        heads = self.head_rankings(with_text)
-        for position, message in enumerate(with_text):
-            ranking = blend(
+        heads = self.head_rankings(with_text) if with_text else {}
+        rankings = {
+            id(message): blend(
                 {
                     "diet": diet_ranking(message),
                     **{head: per_message[position] for head, per_message in heads.items()},
                 },
                 self.weights,
             )
-            if ranking:
-                message.set(INTENT, ranking[0], add_to_output=True)
-                length = self.config["ranking_length"] or len(ranking)
-                message.set(INTENT_RANKING, ranking[:length], add_to_output=True)
+            for position, message in enumerate(with_text)
+        }
+        for message in messages:
+            # An empty message (or no heads) gets no intent, in the form Rasa's own classifiers
+            # use, so that the FallbackClassifier after this one finds the keys it reads.
+            ranking = rankings.get(id(message)) or [
+                {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}
+            ]
+            length = self.config["ranking_length"] or len(ranking)
+            message.set(INTENT, ranking[0], add_to_output=True)
+            ranked = ranking[:length] if ranking[0][INTENT_NAME_KEY] else []
+            message.set(INTENT_RANKING, ranked, add_to_output=True)
         return messages

@@ -1,10 +1,11 @@
 """`make compare`: the shipped NLU blend against its alternatives, on the real test split.
 
 Each alternative is config.yml with other blend weights (components/topic_classifier.py), so
-all share the trained DIET and featurizers (Rasa's cache) and differ only in how the topic is
-decided. Each is judged as the whole bot over REST, with the thresholds in config.yml (tuned
-for the shipped blend, so the alternatives are if anything a little disadvantaged). Writes
-docs/pipelines.md.
+all share the trained featurizers (Rasa's cache) and differ only in how the topic is decided.
+An alternative that gives DIET a weight gets DIET back, as it was shipped until 2026-12-03
+(docs/adr/0007-no-diet.md). Each is judged as the whole bot over REST, with the thresholds in
+config.yml (tuned for the shipped blend, so the alternatives are if anything a little
+disadvantaged). Writes docs/pipelines.md.
 """
 
 from __future__ import annotations
@@ -27,6 +28,31 @@ from tools.evaluate import REAL_TEST, WRITTEN_TEST, run
 
 REPORT = ROOT / "docs" / "pipelines.md"
 CLASSIFIER = "components.topic_classifier.BlendedTopicClassifier"
+EMBEDDING = "components.sentence_encoder.SentenceEmbeddingFeaturizer"
+# DIET on sparse features, as config.yml had it before docs/adr/0007-no-diet.md.
+DIET = [
+    {"name": "RegexFeaturizer", "alias": "regex"},
+    {"name": "LexicalSyntacticFeaturizer", "alias": "lexical"},
+    {"name": "CountVectorsFeaturizer", "alias": "words", "max_ngram": 2, "min_df": 2},
+    {
+        "name": "CountVectorsFeaturizer",
+        "alias": "characters",
+        "analyzer": "char_wb",
+        "min_ngram": 1,
+        "max_ngram": 4,
+        "min_df": 3,
+    },
+    {
+        "name": "DIETClassifier",
+        "featurizers": ["regex", "lexical", "words", "characters"],
+        "epochs": 15,
+        "number_of_transformer_layers": 0,
+        "entity_recognition": False,
+        "constrain_similarities": True,
+        "ranking_length": 0,
+        "random_seed": 42,
+    },
+]
 
 
 @dataclass(frozen=True)
@@ -44,7 +70,7 @@ ALTERNATIVES = [
     Alternative("TF-IDF head alone", {**NO_HEADS, "words": 1.0}),
     Alternative("joint head alone", {**NO_HEADS, "joint": 1.0}),
     Alternative(
-        "DIET + embedding + TF-IDF (shipped until 2026-12-03)",
+        "DIET + embedding + TF-IDF (shipped until 2026-12-03 noon)",
         {**NO_HEADS, "diet": 0.5, "embedding": 1.0, "words": 1.0},
     ),
 ]
@@ -52,9 +78,14 @@ ALTERNATIVES = [
 
 def config_for(alternative: Alternative, directory: Path) -> Path:
     config = yaml.safe_load((ROOT / "config.yml").read_text())
+    pipeline = []
     for component in config["pipeline"]:
+        if component["name"] == EMBEDDING and alternative.weights.get("diet"):
+            pipeline += DIET
         if component["name"] == CLASSIFIER and alternative.weights:
             component["weights"] = alternative.weights
+        pipeline.append(component)
+    config["pipeline"] = pipeline
     path = directory / "config.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path

@@ -1,7 +1,7 @@
 """`make tune`: choose the blend weights and the confidence thresholds on the tuning split.
 
-Parses every tuning question once with the trained model, keeping DIET's ranking and the two
-heads' rankings apart, then replays the blend (components/topic_classifier.blend), Rasa's
+Parses every tuning question once with the trained model, keeping the heads' rankings apart,
+then replays the blend (components/topic_classifier.blend), Rasa's
 FallbackClassifier (`threshold`, `ambiguity_threshold`) and the guidance action's decision
 (actions/triage.decide, with GUIDANCE_CLARIFY_MIN_CONFIDENCE) over a grid. Conversations are
 replayed turn by turn, so follow-ups are judged in context.
@@ -25,15 +25,13 @@ import structlog
 from actions import knowledge_base, settings
 from actions.triage import ANSWER, CLARIFY, FALLBACK_INTENT, Thresholds, decide
 from components.sentence_encoder import SentenceEmbeddingFeaturizer
-from components.topic_classifier import BlendedTopicClassifier, blend, diet_ranking
+from components.topic_classifier import BlendedTopicClassifier, blend
 from ops.paths import DEFAULT_MODEL
 from tools.evaluate import REAL_TUNE, WRITTEN_DEV, Question, read_set
 
 WEIGHTS = [
-    {"diet": d, "embedding": e, "words": w, "joint": j}
-    for d, e, w, j in itertools.product(
-        [0.0, 0.5, 1.0], [0.0, 1.0, 2.0], [0.0, 1.0], [0.0, 1.0, 2.0]
-    )
+    {"embedding": e, "words": w, "joint": j}
+    for e, w, j in itertools.product([0.0, 1.0, 2.0], [0.0, 1.0], [0.0, 1.0, 2.0])
     if e or w or j
 ]
 THRESHOLD = [x / 100 for x in range(15, 71, 5)]
@@ -53,14 +51,13 @@ class Parsed:
 
 
 def parse(model: Path, questions: List[Optional[Question]]) -> List[Parsed]:
-    """Each question's rankings by head: DIET's, and the blended classifier's own heads."""
+    """Each question's rankings by head of the blended classifier."""
     from rasa.core.agent import Agent
     from rasa.core.channels.channel import UserMessage
     from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
 
     processor = Agent.load(str(model)).processor
     nodes = processor.graph_runner._instantiated_nodes  # the loaded components, by node name
-    # The node that adds the sentence embedding comes after DIET: its output holds both.
     embedded = next(
         name for name, n in nodes.items() if isinstance(n._component, SentenceEmbeddingFeaturizer)
     )
@@ -76,10 +73,7 @@ def parse(model: Path, questions: List[Optional[Question]]) -> List[Parsed]:
         targets=[embedded],
     )[embedded]
     heads = classifier.head_rankings(output)
-    by_text = iter(
-        {"diet": diet_ranking(m), **{h: per[i] for h, per in heads.items()}}
-        for i, m in enumerate(output)
-    )
+    by_text = iter({h: per[i] for h, per in heads.items()} for i in range(len(output)))
     return [Parsed(q, next(by_text) if q is not None else {}) for q in questions]
 
 
@@ -173,12 +167,12 @@ def main() -> None:
     if not rows[0][0]:
         print("no setting meets the constraints; the best without them:")
     print(
-        "score  diet emb words joint  threshold ambiguity floor share | real: correct useful wrong "
+        "score  emb words joint  threshold ambiguity floor share | real: correct useful wrong "
         "off_declined | written: correct wrong off_declined"
     )
     for _, total, w, (threshold, ambiguity, floor, share), real, written in rows[: args.top]:
         print(
-            f"{total:.3f}  {w['diet']:.1f} {w['embedding']:.1f} {w['words']:.1f} {w['joint']:.1f}  "
+            f"{total:.3f}  {w['embedding']:.1f} {w['words']:.1f} {w['joint']:.1f}  "
             f"{threshold:9.2f} {ambiguity:9.2f} {floor:5.2f} {share:5.2f} | {real['correct']:.3f} "
             f"{real['useful']:.3f} {real['wrong']:.3f} {real['off_declined']:.3f} | "
             f"{written['correct']:.3f} {written['wrong']:.3f} {written['off_declined']:.3f}"
