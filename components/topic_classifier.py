@@ -252,9 +252,12 @@ class BlendedTopicClassifier(IntentClassifier, GraphComponent):
             n_grams, heads = None, None
         return cls(config, model_storage, resource, n_grams, heads)
 
-    def head_rankings(self, messages: List[Message]) -> Dict[str, List[Dict[str, float]]]:
-        """For each trained head, one {intent: probability} per message."""
-        if not self.heads:
+    def head_rankings(
+        self, messages: List[Message], heads: Optional[List[str]] = None
+    ) -> Dict[str, List[Dict[str, float]]]:
+        """For each trained head (or each of `heads`), one {intent: probability} per message."""
+        models = {h: m for h, m in self.heads.items() if heads is None or h in heads}
+        if not models or not messages:
             return {}
         inputs = _head_inputs(
             self._embeddings(messages), self.n_grams.transform([_text(m) for m in messages])
@@ -264,30 +267,31 @@ class BlendedTopicClassifier(IntentClassifier, GraphComponent):
                 dict(zip(model.classes_, row, strict=False))
                 for row in model.predict_proba(inputs[head])
             ]
-            for head, model in self.heads.items()
+            for head, model in models.items()
         }
+
+    def _set_intent(self, message: Message, ranking: List[Dict[str, Any]]) -> None:
+        """The top intent and the ranking; with none (an empty message), no intent, in the
+        form Rasa's own classifiers use, so that the FallbackClassifier finds the keys it reads."""
+        length = self.config["ranking_length"] or len(ranking)
+        top = ranking[0] if ranking else {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}
+        message.set(INTENT, top, add_to_output=True)
+        message.set(INTENT_RANKING, ranking[:length], add_to_output=True)
 
     def process(self, messages: List[Message]) -> List[Message]:
         with_text = [m for m in messages if m.get(TEXT)]
-        heads = self.head_rankings(with_text) if with_text else {}
-        rankings = {
-            id(message): blend(
+        # Only the heads the blend weighs are scored: this runs for every message.
+        heads = self.head_rankings(with_text, [h for h in HEADS if self.weights.get(h)])
+        for position, message in enumerate(with_text):
+            ranking = blend(
                 {
                     "diet": diet_ranking(message),
                     **{head: per_message[position] for head, per_message in heads.items()},
                 },
                 self.weights,
             )
-            for position, message in enumerate(with_text)
-        }
+            self._set_intent(message, ranking)
         for message in messages:
-            # An empty message (or no heads) gets no intent, in the form Rasa's own classifiers
-            # use, so that the FallbackClassifier after this one finds the keys it reads.
-            ranking = rankings.get(id(message)) or [
-                {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}
-            ]
-            length = self.config["ranking_length"] or len(ranking)
-            message.set(INTENT, ranking[0], add_to_output=True)
-            ranked = ranking[:length] if ranking[0][INTENT_NAME_KEY] else []
-            message.set(INTENT_RANKING, ranked, add_to_output=True)
+            if not message.get(TEXT):
+                self._set_intent(message, [])
         return messages
