@@ -25,7 +25,7 @@ help:
 	@echo "make lint      ruff (checks and format) over the Python, ESLint over web/"
 	@echo "make screenshots  the README's pictures of the chat window and the Teams card"
 	@echo "make evaluate  held-out evaluation with gates; writes docs/evaluation.md"
-	@echo "make crossval  5-fold cross-validation of the NLU data; writes docs/crossval.md"
+	@echo "make crossval  5-fold cross-validation of the NLU data, real voices held out by page; writes docs/crossval.md"
 	@echo "make tune      suggest blend weights and confidence thresholds from the tuning split"
 	@echo "make compare   the sparse NLU pipeline against a pre-trained sentence embedding"
 	@echo "make bench     training, start-up, latency under load, memory; writes docs/benchmarks.md"

@@ -135,3 +135,32 @@ def test_tuning_and_test_sets_do_not_share_questions():
     sets = evaluation_sets()
     dev = {normalise(q["text"]) for q in sets["dev"]["questions"]}
     assert not [q["text"] for q in sets["test"]["questions"] if normalise(q["text"]) in dev]
+
+
+def test_the_real_voice_folds_of_crossval_hold_each_page_out_whole_and_every_voice_once(tmp_path):
+    import shutil
+
+    from tools.crossval import FOLDS, _split_real_voices
+
+    sources = {text: meta["source"] for _, text, meta in nlu_blocks() if meta.get("source")}
+    held_out, fold_of_page = [], {}
+    for fold in range(FOLDS):
+        data = tmp_path / f"fold{fold}"
+        shutil.copytree(ROOT / "data" / "nlu", data / "nlu")
+        voices = _split_real_voices(fold, data)
+        kept = {text for _, text, meta in _blocks_of(data / "nlu" / "real_voices.yml")}
+        assert not kept & {text for _, text in voices}
+        assert len(kept) + len(voices) == len(sources)
+        for _, text in voices:
+            assert fold_of_page.setdefault(page(sources[text.strip()]), fold) == fold
+        held_out += voices
+    assert len(held_out) == len(sources) and len(fold_of_page) > 5 * FOLDS
+
+
+def _blocks_of(path):
+    content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        (block["intent"], e["text"].strip(), e.get("metadata") or {})
+        for block in content["nlu"]
+        for e in block["examples"]
+    ]

@@ -68,7 +68,10 @@ ALTERNATIVES = [
     Alternative("DIET alone (the first design)", {**NO_HEADS, "diet": 1.0}),
     Alternative("sentence-embedding head alone", {**NO_HEADS, "embedding": 1.0}),
     Alternative("TF-IDF head alone", {**NO_HEADS, "words": 1.0}),
-    Alternative("joint head alone", {**NO_HEADS, "joint": 1.0}),
+    Alternative(
+        "TF-IDF + joint (shipped until 2026-12-03 evening)",
+        {**NO_HEADS, "words": 1.0, "joint": 1.0},
+    ),
     Alternative(
         "DIET + embedding + TF-IDF (shipped until 2026-12-03 noon)",
         {**NO_HEADS, "diet": 0.5, "embedding": 1.0, "words": 1.0},
