@@ -27,7 +27,7 @@ help:
 	@echo "make evaluate  held-out evaluation with gates; writes docs/evaluation.md"
 	@echo "make crossval  5-fold cross-validation of the NLU data, real voices held out by page; writes docs/crossval.md"
 	@echo "make tune      suggest blend weights and confidence thresholds from the tuning split"
-	@echo "make compare   the sparse NLU pipeline against a pre-trained sentence embedding"
+	@echo "make compare   the shipped NLU blend against the alternatives, on the real test split"
 	@echo "make bench     training, start-up, latency under load, memory; writes docs/benchmarks.md"
 	@echo "make run-cluster  2 Rasa servers behind nginx with PostgreSQL and Redis (make stop-cluster)"
 	@echo "make bench-cluster  1 replica against 2 behind nginx; writes docs/scaling.md"
